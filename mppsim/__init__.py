@@ -1,0 +1,3 @@
+"""mppsim: discrete-event simulation of an Indonesian public service mall (MPP)."""
+
+__version__ = "0.1.0"
