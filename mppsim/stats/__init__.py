@@ -1,0 +1,1 @@
+"""Statistics: confidence intervals, time-weighted levels, closed forms and run metrics."""
