@@ -1,0 +1,1 @@
+"""Experiments over the model: one replication, many, in parallel."""

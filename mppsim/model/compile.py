@@ -1,0 +1,262 @@
+"""Compile a validated scenario into the engine's plain ``ModelSpec``.
+
+This is the only place that reads the pydantic scenario on the way into the
+model: it resolves the simulated day (hours, breaks, profile), turns agency
+ids into station codes, counter groups into queue-to-counter maps, arrival
+profiles into rate breakpoints and distribution specs into samplers, and
+names every random stream.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from mppsim.model.spec import (
+    AGENCY,
+    INFO_DESK,
+    KIOSK,
+    NO_LIMIT,
+    AppointmentSpec,
+    BreakSpec,
+    ModelSpec,
+    QueueSpec,
+    ServiceSpec,
+    StageSpec,
+    StationSpec,
+    VisitTypeSpec,
+)
+from mppsim.streams import check_distinct
+from mppsim.units import parse_clock
+
+if TYPE_CHECKING:
+    from mppsim.scenario.schema import Agency, DayProfile, Scenario
+
+__all__ = ["compile_scenario"]
+
+PRIORITY, BOOKED, WALK_IN = 0, 1, 2
+
+
+def compile_scenario(scenario: Scenario) -> ModelSpec:
+    """Return the engine's model of one replication of ``scenario``.
+
+    Parameters
+    ----------
+    scenario : Scenario
+        A validated scenario.
+
+    Returns
+    -------
+    ModelSpec
+        Frozen, picklable, with int ids and minutes.
+    """
+    day = scenario.calendar.today if scenario.calendar is not None else None
+    stations: list[StationSpec] = []
+    services: list[ServiceSpec] = []
+    service_index: dict[str, int] = {}
+    streams: list[str] = ["arrivals/walk_in", "visitor/mix", "visitor/priority"]
+
+    kiosk = None
+    if scenario.kiosk is not None:
+        kiosk = len(stations)
+        stations.append(_simple_station("kiosk", KIOSK, scenario.kiosk.count, day, kiosk=True))
+        streams.append("kiosk")
+    info_desk = None
+    if scenario.info_desk is not None:
+        info_desk = len(stations)
+        stations.append(
+            _simple_station("info_desk", INFO_DESK, scenario.info_desk.counters, day, kiosk=False)
+        )
+        streams += ["info_desk", "visitor/info_desk"]
+
+    for agency_id, agency in scenario.agencies.items():
+        station_code = len(stations)
+        groups = agency.counter_groups()
+        server_groups = [g for g, count in groups.items() for _ in range(count)]
+        queues: list[QueueSpec] = []
+        for service_id, service in agency.services.items():
+            stages = []
+            for stage in service.stage_list():
+                wanted = set(stage.counters or groups)
+                servers = tuple(s for s, g in enumerate(server_groups) if g in wanted)
+                label = service_id if service.stages is None else f"{service_id}/{stage.name}"
+                stream = f"service/{agency_id}/{service_id}/{stage.name}"
+                streams.append(stream)
+                stages.append(
+                    StageSpec(
+                        stage.name, station_code, len(queues), stage.time.to_sampler(), stream
+                    )
+                )
+                queues.append(QueueSpec(label, servers))
+            service_index[f"{agency_id}.{service_id}"] = len(services)
+            quota = NO_LIMIT if service.quota is None else float(service.quota)
+            services.append(ServiceSpec(agency_id, service_id, station_code, tuple(stages), quota))
+        stations.append(
+            _agency_station(agency_id, agency, len(server_groups), tuple(queues), scenario, day)
+        )
+
+    mix = scenario.arrivals.mix
+    total = sum(v.share for v in mix)
+    visit_types = tuple(
+        VisitTypeSpec(tuple(service_index[s] for s in v.services), v.share / total) for v in mix
+    )
+
+    appointments = []
+    for i, appt in enumerate(scenario.arrivals.appointments):
+        n_slots = math.floor((appt.last_slot - appt.first_slot) / appt.slot_every + 1e-9) + 1
+        slots = tuple(float(appt.first_slot + k * appt.slot_every) for k in range(n_slots))
+        stream = f"appointments/{i}"
+        streams.append(stream)
+        appointments.append(
+            AppointmentSpec(
+                services=tuple(service_index[s] for s in appt.services),
+                slot_times=slots,
+                per_slot=appt.per_slot,
+                booked_share=appt.booked_share,
+                no_show=appt.no_show,
+                punctuality=appt.punctuality.to_sampler(),
+                priority_class=BOOKED if appt.called_first else WALK_IN,
+                stream=stream,
+            )
+        )
+
+    behaviour = scenario.behaviour
+    if behaviour.patience is not None:
+        streams.append("visitor/patience")
+    if behaviour.no_show > 0:
+        streams.append("visitor/no_show")
+    check_distinct(streams)
+
+    if day is not None:
+        assert scenario.calendar is not None
+        edges, rates = _calendar_rates(scenario, day)
+        mode, open_min, close_min, warmup = "calendar", day.open, day.close, 0.0
+        kiosk_open = day.kiosk_open if day.kiosk_open is not None else day.open
+        at_close, break_rule = scenario.calendar.at_close, scenario.calendar.break_rule
+    else:
+        assert scenario.horizon is not None
+        assert scenario.arrivals.rate_per_hour is not None
+        warmup = scenario.horizon.warmup
+        end = warmup + scenario.horizon.duration
+        edges, rates = (0.0, end), (scenario.arrivals.rate_per_hour / 60.0,)
+        mode, open_min, close_min, kiosk_open = "horizon", 0.0, math.inf, 0.0
+        at_close, break_rule = "serve", "finish"
+
+    return ModelSpec(
+        name=scenario.name,
+        mode=mode,
+        stations=tuple(stations),
+        services=tuple(services),
+        visit_types=visit_types,
+        arrival_edges=edges,
+        arrival_rates=rates,
+        kiosk=kiosk,
+        kiosk_time=scenario.kiosk.time.to_sampler() if scenario.kiosk else None,
+        kiosk_open_min=kiosk_open,
+        ticket_per_service=scenario.kiosk.ticket_per_service if scenario.kiosk else False,
+        info_desk=info_desk,
+        info_desk_share=scenario.info_desk.share if scenario.info_desk else 0.0,
+        info_desk_time=scenario.info_desk.time.to_sampler() if scenario.info_desk else None,
+        priority_share=scenario.arrivals.priority_share,
+        appointments=tuple(appointments),
+        patience=behaviour.patience.to_sampler() if behaviour.patience else None,
+        no_show=behaviour.no_show,
+        recall_wait_min=behaviour.recall_wait,
+        at_close=at_close,
+        break_rule=break_rule,
+        open_min=open_min,
+        close_min=close_min,
+        warmup_min=warmup,
+        timeseries_bin_min=scenario.outputs.timeseries_bin,
+        stream_names=tuple(streams),
+    )
+
+
+def _simple_station(
+    name: str, kind: int, count: int, day: DayProfile | None, *, kiosk: bool
+) -> StationSpec:
+    queue = (QueueSpec(name, tuple(range(count))),)
+    if day is None:
+        return StationSpec(name, kind, count, queue)
+    start = day.kiosk_open if (kiosk and day.kiosk_open is not None) else day.open
+    cutoff = day.ticket_cutoff if day.ticket_cutoff is not None else day.close
+    return StationSpec(name, kind, count, queue, start, day.close, cutoff)
+
+
+def _agency_station(
+    agency_id: str,
+    agency: Agency,
+    n_servers: int,
+    queues: tuple[QueueSpec, ...],
+    scenario: Scenario,
+    day: DayProfile | None,
+) -> StationSpec:
+    balk = agency.balk_queue_length
+    if balk is None:
+        balk = scenario.behaviour.balk_queue_length
+    balk_limit = NO_LIMIT if balk is None else float(balk)
+    if day is None:
+        return StationSpec(
+            agency_id,
+            AGENCY,
+            n_servers,
+            queues,
+            is_open=n_servers > 0,
+            balk_queue_length=balk_limit,
+        )
+    assert scenario.calendar is not None
+    hours = agency.hours
+    open_min = hours.open if hours and hours.open is not None else day.open
+    close_min = hours.close if hours and hours.close is not None else day.close
+    cutoff = day.ticket_cutoff if day.ticket_cutoff is not None else day.close
+    if hours and hours.ticket_cutoff is not None:
+        cutoff = hours.ticket_cutoff
+    elif hours and hours.close is not None:
+        cutoff = min(cutoff, hours.close)
+    day_type = scenario.calendar.day_type
+    is_open = n_servers > 0 and (agency.days is None or day_type in agency.days)
+    breaks = []
+    for brk in day.breaks:
+        if brk.agencies is not None and agency_id not in brk.agencies:
+            continue
+        n_closed = (
+            n_servers
+            if brk.counters_closed == "all"
+            else min(n_servers, math.ceil(float(brk.counters_closed) * n_servers - 1e-9))
+        )
+        closed = tuple(range(n_servers - n_closed, n_servers))
+        if closed:
+            breaks.append(BreakSpec(brk.name, brk.start, brk.end, closed))
+    return StationSpec(
+        agency_id,
+        AGENCY,
+        n_servers,
+        queues,
+        open_min,
+        close_min,
+        cutoff,
+        is_open,
+        tuple(breaks),
+        balk_limit,
+    )
+
+
+def _calendar_rates(
+    scenario: Scenario, day: DayProfile
+) -> tuple[tuple[float, ...], tuple[float, ...]]:
+    """Return breakpoints and per-minute rates of walk-in arrivals on the simulated day."""
+    profile = day.arrival_profile or scenario.arrivals.profile
+    assert profile is not None
+    assert scenario.arrivals.daily_visitors is not None
+    cutoff = day.ticket_cutoff if day.ticket_cutoff is not None else day.close
+    starts = [parse_clock(key) for key in profile]
+    edges = [*starts, cutoff]
+    weights = np.array(list(profile.values()), dtype=float)
+    lengths = np.diff(edges)
+    if np.any(lengths <= 0):
+        raise ValueError("arrival profile must start before the ticket cut-off")
+    expected = scenario.arrivals.daily_visitors * day.demand_factor
+    rates = expected * weights / weights.sum() / lengths
+    return tuple(float(e) for e in edges), tuple(float(r) for r in rates)

@@ -1,0 +1,486 @@
+"""One replication of an MPP day on a SimPy environment: ``simulate_spec(spec, seed, replication)``.
+
+Visitors are plain data (ints into lists drawn before the run), not processes:
+each moves through its *legs* (information desk, kiosk ticket, each stage of each
+service) by callbacks on SimPy timeouts. A station (kiosk, information desk or
+agency) is a pool of counters that call the next ticket from the queues they
+serve: priority visitors first, then booked visitors, then walk-ins, first come
+first served within a class. Queues are deques with lazy deletion, so neither a
+renege nor a long queue costs time in proportion to its length.
+
+Records are tuples appended to lists — one per visitor and leg, and one level
+entry per change of a station's (busy, waiting, on duty) counts — turned into
+tables once at the end.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import deque
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+import simpy
+from simpy.events import Timeout
+
+from mppsim.model.arrivals import Visitors, draw_visitors
+from mppsim.model.spec import AGENCY, KIOSK, ModelSpec
+from mppsim.streams import Streams
+from mppsim.tables import OUTCOMES, REASONS, visits_frame
+
+__all__ = ["LEVEL_COLUMNS", "ReplicationResult", "simulate_spec"]
+
+IDLE, BUSY, OFF = 0, 1, 2  # counter states
+ABSENT, WAITING, IN_SERVICE = 0, 1, 2  # visitor states
+SERVED, BALKED, RENEGED, TURNED_AWAY, NO_SHOW = range(len(OUTCOMES))
+NO_REASON, QUOTA, CLOSING, CLOSED = range(len(REASONS))
+N_CLASSES = 3
+
+LEVEL_COLUMNS = ("time_min", "station", "busy", "queue", "on_duty")
+"""Columns of ``ReplicationResult.levels``: a step function per station."""
+
+
+@dataclass(frozen=True)
+class ReplicationResult:
+    """What one replication produced.
+
+    Attributes
+    ----------
+    replication : int
+        Replication index.
+    visits : pandas.DataFrame
+        One row per visitor and leg, columns as in ``tables.VISIT_COLUMNS``.
+    levels : pandas.DataFrame
+        Level log, columns ``LEVEL_COLUMNS`` (station as a category): from each
+        ``time_min`` on, the station has ``busy`` counters serving, ``queue``
+        visitors waiting and ``on_duty`` counters open.
+    waiting_at_close : dict of str to int
+        Visitors waiting at each agency at its scheduled closing time.
+    end_min : float
+        Time of the last event.
+    """
+
+    replication: int
+    visits: pd.DataFrame
+    levels: pd.DataFrame
+    waiting_at_close: dict[str, int]
+    end_min: float
+
+
+def simulate_spec(spec: ModelSpec, seed: int, replication: int = 0) -> ReplicationResult:
+    """Simulate one replication of a compiled model.
+
+    Parameters
+    ----------
+    spec : ModelSpec
+        The compiled model.
+    seed : int
+        Root seed; streams depend only on (seed, replication, stream name).
+    replication : int
+        Replication index, ``>= 0``.
+
+    Returns
+    -------
+    ReplicationResult
+        Visits, level log and closing counts of this replication.
+    """
+    streams = Streams(seed, replication)
+    visitors = draw_visitors(spec, streams)
+    day = _Day(spec, visitors)
+    day.run()
+    names = spec.station_names
+    visits = visits_frame(day.records, replication=replication, stations=names)
+    levels = pd.DataFrame(np.array(day.levels, dtype=float).reshape(-1, 5), columns=LEVEL_COLUMNS)
+    levels["station"] = pd.Categorical.from_codes(
+        levels["station"].to_numpy(dtype=np.int64), categories=names
+    )
+    return ReplicationResult(replication, visits, levels, day.waiting_at_close, day.env.now)
+
+
+class _Day:
+    """The mutable state of one replication while it runs."""
+
+    def __init__(self, spec: ModelSpec, visitors: Visitors) -> None:
+        self.spec = spec
+        self.vis = visitors
+        self.env = simpy.Environment()
+        self.records: list[tuple] = []
+        self.levels: list[float] = []
+        self.waiting_at_close: dict[str, int] = {}
+        stations = spec.stations
+        self.kind = [st.kind for st in stations]
+        self.queues = [[[deque() for _ in range(N_CLASSES)] for _ in st.queues] for st in stations]
+        self.server_queues = [st.server_queues() for st in stations]
+        self.queue_servers = [[q.servers for q in st.queues] for st in stations]
+        self.state = [[OFF] * st.n_servers for st in stations]
+        self.off = [[1] * st.n_servers for st in stations]  # reasons to be closed; 1 = not open yet
+        self.job = [[-1] * st.n_servers for st in stations]
+        self.job_token = [[0] * st.n_servers for st in stations]
+        self.job_end = [[0.0] * st.n_servers for st in stations]
+        self.busy = [0] * len(stations)
+        self.waiting = [0] * len(stations)
+        self.on_duty = [0] * len(stations)
+        self.closed = [False] * len(stations)
+        self.tickets = [0] * len(spec.services)
+        n = len(visitors)
+        self.legs: list[list[tuple]] = [[] for _ in range(n)]
+        self.pos = [0] * n
+        self.vstate = [ABSENT] * n
+        self.token = [0] * n
+        self.ticket = [0.0] * n
+        self.started = [math.nan] * n
+        self.remaining = [math.nan] * n
+        self.at_server = [-1] * n
+        self.next_visitor = 0
+
+    # ----------------------------------------------------------------- scheduling
+
+    def _after(self, delay: float, callback, value) -> None:
+        event = Timeout(self.env, delay, value)
+        event.callbacks.append(callback)
+
+    def run(self) -> None:
+        """Schedule openings, breaks, closings and the first arrival, then run to the end."""
+        spec = self.spec
+        for s, station in enumerate(spec.stations):
+            if not station.is_open or station.n_servers == 0:
+                continue
+            self._after(station.open_min, self._on_open, s)
+            for brk in station.breaks:
+                self._after(brk.start_min, self._on_break_start, (s, brk.servers))
+                self._after(brk.end_min, self._on_break_end, (s, brk.servers))
+            if math.isfinite(station.close_min):
+                self._after(station.close_min, self._on_close, s)
+        if len(self.vis):
+            self._after(max(0.0, self.vis.arrival_min[0]), self._on_arrival, 0)
+        self.env.run()
+
+    def _log(self, s: int) -> None:
+        self.levels.extend((self.env.now, s, self.busy[s], self.waiting[s], self.on_duty[s]))
+
+    # ----------------------------------------------------------------- visitors
+
+    def _on_arrival(self, event) -> None:
+        v = event.value
+        nxt = v + 1
+        if nxt < len(self.vis):
+            delay = max(0.0, self.vis.arrival_min[nxt] - self.env.now)
+            self._after(delay, self._on_arrival, nxt)
+        self.legs[v] = self._plan(v)
+        self.pos[v] = 0
+        if self.legs[v]:
+            self._start_leg(v)
+
+    def _plan(self, v: int) -> list[tuple]:
+        """Return the visitor's legs, in order.
+
+        Each leg is (station, queue, work, request, service, stage, skip_to, needs_ticket):
+        ``skip_to`` is the first leg after this leg's request, ``needs_ticket`` whether the
+        ticket is taken on arrival at the agency (no kiosk pass before it).
+        """
+        spec, vis = self.spec, self.vis
+        legs: list[tuple] = []
+        info = vis.info_time[v]
+        if spec.info_desk is not None and not math.isnan(info):
+            legs.append((spec.info_desk, 0, info, -1, -1, -1, 1, False))
+        for r, svc in enumerate(vis.services[v]):
+            service = spec.services[svc]
+            end = len(legs) + len(service.stages)
+            kiosk_leg = spec.kiosk is not None and (spec.ticket_per_service or r == 0)
+            if kiosk_leg:
+                end += 1
+                legs.append((spec.kiosk, 0, vis.kiosk_times[v][r], r, svc, -1, end, False))
+            works = vis.works[v][r]
+            for k, stage in enumerate(service.stages):
+                needs_ticket = k == 0 and not kiosk_leg
+                legs.append((stage.station, stage.queue, works[k], r, svc, k, end, needs_ticket))
+        return legs
+
+    def _start_leg(self, v: int) -> None:
+        while True:
+            legs = self.legs[v]
+            pos = self.pos[v]
+            if pos >= len(legs):
+                self.vstate[v] = ABSENT
+                return
+            s, q, work, _r, svc, k, _skip_to, needs_ticket = legs[pos]
+            now = self.env.now
+            self.ticket[v] = now
+            if needs_ticket:
+                reason = self._ticket(svc, self.vis.priority_class[v], now)
+                if reason != NO_REASON:
+                    self._refuse(v, TURNED_AWAY, reason)
+                    continue
+            kind = self.kind[s]
+            if kind == KIOSK and now > self.spec.stations[s].ticket_cutoff_min:
+                self._refuse(v, TURNED_AWAY, CLOSING)
+                continue
+            if self.closed[s] and self.spec.at_close == "turn_away":
+                self._refuse(v, TURNED_AWAY, CLOSING)
+                continue
+            balk_at = self.spec.stations[s].balk_queue_length
+            if kind == AGENCY and k == 0 and self.waiting[s] >= balk_at:
+                self._refuse(v, BALKED, NO_REASON)
+                continue
+            self._join(v, s, q, now, work)
+            return
+
+    def _refuse(self, v: int, outcome: int, reason: int) -> None:
+        """End the current leg without service and skip the rest of its request.
+
+        A refused kiosk leg also loses the ticket it was for, so the request gets its own
+        row at the agency with the same outcome.
+        """
+        legs, pos = self.legs[v], self.pos[v]
+        now = self.env.now
+        self._record(v, outcome, reason, now, math.nan, -1)
+        if self.kind[legs[pos][0]] == KIOSK and pos + 1 < len(legs) and legs[pos + 1][5] == 0:
+            self.pos[v] = pos + 1
+            self.ticket[v] = now
+            self._record(v, outcome, reason, now, math.nan, -1)
+        self.pos[v] = legs[pos][6]
+
+    def _ticket(self, svc: int, priority_class: int, when: float) -> int:
+        """Issue a ticket for service ``svc`` at ``when``; return the refusal reason, if any."""
+        service = self.spec.services[svc]
+        station = self.spec.stations[service.station]
+        if not station.is_open or station.n_servers == 0:
+            return CLOSED
+        if when > station.ticket_cutoff_min:
+            return CLOSING
+        if priority_class != 1 and self.tickets[svc] >= service.quota:
+            return QUOTA
+        self.tickets[svc] += 1
+        return NO_REASON
+
+    def _join(self, v: int, s: int, q: int, now: float, work: float) -> None:
+        self.started[v] = math.nan
+        self.remaining[v] = work
+        for i in self.queue_servers[s][q]:
+            if self.state[s][i] == IDLE:
+                self._serve(s, i, v)
+                return
+        self.token[v] += 1
+        self.vstate[v] = WAITING
+        cls = self.vis.priority_class[v] if self.kind[s] == AGENCY else 0
+        self.queues[s][q][cls].append((now, v, self.token[v]))
+        self.waiting[s] += 1
+        self._log(s)
+        patience = self.vis.patience[v]
+        if self.kind[s] == AGENCY and patience != math.inf:
+            self._after(patience, self._on_renege, (v, self.token[v]))
+
+    def _on_renege(self, event) -> None:
+        v, token = event.value
+        if self.vstate[v] != WAITING or self.token[v] != token:
+            return
+        s = self.legs[v][self.pos[v]][0]
+        self.vstate[v] = ABSENT
+        self.waiting[s] -= 1
+        self._log(s)
+        self._refuse(v, RENEGED, NO_REASON)
+        self._start_leg(v)
+
+    # ----------------------------------------------------------------- counters
+
+    def _serve(self, s: int, i: int, v: int) -> None:
+        """Counter ``i`` of station ``s`` calls visitor ``v`` (who is no longer waiting)."""
+        now = self.env.now
+        leg = self.legs[v][self.pos[v]]
+        self.state[s][i] = BUSY
+        self.busy[s] += 1
+        self.job[s][i] = v
+        self.job_token[s][i] += 1
+        token = self.job_token[s][i]
+        if self.kind[s] == AGENCY and leg[5] == 0 and self.vis.no_show[v][leg[3]]:
+            self.vstate[v] = ABSENT
+            self.started[v] = now
+            self._record(v, NO_SHOW, NO_REASON, now + self.spec.recall_wait_min, now, i)
+            self.pos[v] = len(self.legs[v])
+            self.job[s][i] = -1
+            self.job_end[s][i] = now + self.spec.recall_wait_min
+            self._log(s)
+            self._after(self.spec.recall_wait_min, self._on_done, (s, i, token))
+            return
+        self.vstate[v] = IN_SERVICE
+        if math.isnan(self.started[v]):
+            self.started[v] = now
+        self.at_server[v] = i
+        work = self.remaining[v]
+        self.job_end[s][i] = now + work
+        self._log(s)
+        self._after(work, self._on_done, (s, i, token))
+
+    def _on_done(self, event) -> None:
+        s, i, token = event.value
+        if self.job_token[s][i] != token:
+            return  # the service was interrupted by a break
+        v = self.job[s][i]
+        self.job[s][i] = -1
+        self.busy[s] -= 1
+        self._free(s, i)
+        if v < 0:
+            return
+        self._record(v, SERVED, NO_REASON, self.env.now, self.started[v], i)
+        leg = self.legs[v][self.pos[v]]
+        self.pos[v] += 1
+        if self.kind[s] == KIOSK:
+            # the ticket is printed for the time the visitor joined the kiosk line
+            reason = self._ticket(leg[4], self.vis.priority_class[v], self.ticket[v])
+            if reason != NO_REASON:
+                self.ticket[v] = self.env.now
+                self._refuse(v, TURNED_AWAY, reason)
+        self._start_leg(v)
+
+    def _free(self, s: int, i: int) -> None:
+        """Counter ``i`` has finished: call the next ticket, or close if it is due to."""
+        if self.off[s][i] > 0:
+            self.state[s][i] = OFF
+            self.on_duty[s] -= 1
+            self._log(s)
+            return
+        self.state[s][i] = IDLE
+        if not self._call_next(s, i):
+            self._log(s)
+
+    def _call_next(self, s: int, i: int) -> bool:
+        """Call the best waiting ticket among the queues counter ``i`` serves; False if none."""
+        best = None
+        best_key = None
+        queues = self.queues[s]
+        vstate, vtoken = self.vstate, self.token
+        for q in self.server_queues[s][i]:
+            for cls, line in enumerate(queues[q]):
+                while line:
+                    _when, v, token = line[0]
+                    if vstate[v] == WAITING and vtoken[v] == token:
+                        break
+                    line.popleft()
+                if line:
+                    key = (cls, line[0][0], line[0][1])
+                    if best_key is None or key < best_key:
+                        best_key, best = key, line
+                    break
+        if best is None:
+            return False
+        _, v, _ = best.popleft()
+        self.waiting[s] -= 1
+        self._serve(s, i, v)
+        return True
+
+    # ----------------------------------------------------------------- schedule
+
+    def _on_open(self, event) -> None:
+        s = event.value
+        for i in range(len(self.state[s])):
+            self._reopen(s, i)
+        self._log(s)
+
+    def _reopen(self, s: int, i: int) -> None:
+        self.off[s][i] -= 1
+        if self.off[s][i] == 0 and self.state[s][i] == OFF:
+            self.state[s][i] = IDLE
+            self.on_duty[s] += 1
+            self._call_next(s, i)
+
+    def _on_break_start(self, event) -> None:
+        s, servers = event.value
+        for i in servers:
+            self.off[s][i] += 1
+            if self.off[s][i] != 1:
+                continue
+            if self.state[s][i] == IDLE:
+                self.state[s][i] = OFF
+                self.on_duty[s] -= 1
+            elif self.state[s][i] == BUSY and self.spec.break_rule == "interrupt":
+                self._interrupt(s, i)
+        self._log(s)
+
+    def _interrupt(self, s: int, i: int) -> None:
+        """Stop counter ``i``'s service; its visitor waits first in line with the work left."""
+        v = self.job[s][i]
+        self.job_token[s][i] += 1  # the pending completion becomes stale
+        self.job[s][i] = -1
+        self.state[s][i] = OFF
+        self.busy[s] -= 1
+        self.on_duty[s] -= 1
+        if v < 0:
+            return  # a recall wait: nobody to put back
+        now = self.env.now
+        self.remaining[v] = self.job_end[s][i] - now
+        q = self.legs[v][self.pos[v]][1]
+        cls = self.vis.priority_class[v] if self.kind[s] == AGENCY else 0
+        self.token[v] += 1
+        self.vstate[v] = WAITING
+        self.queues[s][q][cls].appendleft((-math.inf, v, self.token[v]))
+        self.waiting[s] += 1
+        for j in self.queue_servers[s][q]:
+            if self.state[s][j] == IDLE:
+                self._call_next(s, j)
+                break
+
+    def _on_break_end(self, event) -> None:
+        s, servers = event.value
+        for i in servers:
+            self._reopen(s, i)
+        self._log(s)
+
+    def _on_close(self, event) -> None:
+        s = event.value
+        self.closed[s] = True
+        if self.kind[s] == AGENCY:
+            self.waiting_at_close[self.spec.stations[s].name] = self.waiting[s]
+        if self.spec.at_close != "turn_away":
+            return
+        flushed = []
+        for classes in self.queues[s]:
+            for line in classes:
+                while line:
+                    _, v, token = line.popleft()
+                    if self.vstate[v] == WAITING and self.token[v] == token:
+                        flushed.append(v)
+        self.waiting[s] -= len(flushed)
+        self._log(s)
+        for v in sorted(flushed):
+            self.vstate[v] = ABSENT
+            self._refuse(v, TURNED_AWAY, CLOSING)
+            self._start_leg(v)
+
+    # ----------------------------------------------------------------- records
+
+    def _record(
+        self, v: int, outcome: int, reason: int, end: float, start: float, counter: int
+    ) -> None:
+        """Append the row of visitor ``v``'s current leg."""
+        s, _, _, r, svc, k, _, _ = self.legs[v][self.pos[v]]
+        spec = self.spec
+        if k >= 0:
+            service = spec.services[svc]
+            service_name, stage_name = service.service, service.stages[k].name
+        else:
+            service_name = stage_name = ""
+        ticket = self.ticket[v]
+        if outcome in (SERVED, NO_SHOW):
+            start = self.started[v]
+        self.records.append(
+            (
+                v,
+                self.pos[v],
+                r,
+                s,
+                self.kind[s],
+                service_name,
+                stage_name,
+                counter,
+                self.vis.priority_class[v],
+                self.vis.is_appointment[v],
+                self.vis.arrival_min[v],
+                ticket,
+                start,
+                end,
+                start - ticket,
+                outcome,
+                reason,
+            )
+        )

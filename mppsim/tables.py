@@ -1,0 +1,101 @@
+"""Column contracts of the tables passed between layers and written to the results folder.
+
+The engine produces these tables, the statistics read them, the writer stores
+them and the tests check them: each table's columns, dtypes and meaning are
+declared here once. Times are minutes (since midnight in calendar mode, since
+the start of the horizon in steady-state mode).
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+__all__ = [
+    "KINDS",
+    "OUTCOMES",
+    "REASONS",
+    "TIMESERIES_COLUMNS",
+    "VISIT_COLUMNS",
+    "empty_visits",
+    "visits_frame",
+]
+
+OUTCOMES = ("served", "balked", "reneged", "turned_away", "no_show")
+"""Every visit row ends with exactly one of these."""
+
+REASONS = ("", "quota", "closing", "closed")
+"""Why a row was turned away ('' for other outcomes): daily quota reached, after the
+ticket cut-off or at closing, or the agency does not serve that day (or has no counters)."""
+
+KINDS = ("kiosk", "info_desk", "agency")
+"""What a station is."""
+
+VISIT_COLUMNS: dict[str, str] = {
+    "replication": "int32",  # replication index, from 0
+    "visitor": "int32",  # visitor id within the replication, in order of arrival
+    "leg": "int16",  # position of this row in the visitor's journey
+    "request": "int16",  # which of the visitor's services this row belongs to (-1: info desk)
+    "station": "category",  # agency id, "kiosk" or "info_desk"
+    "kind": "category",  # one of KINDS
+    "service": "category",  # service id ("" at the kiosk and info desk)
+    "stage": "category",  # stage id of a multi-step service ("service" for one step)
+    "counter": "int16",  # counter (or kiosk) index within the station, -1 if never served
+    "priority_class": "int8",  # 0 priority visitor, 1 booked (called first), 2 walk-in
+    "is_appointment": "bool",  # came with an online booking
+    "arrival_min": "float64",  # the visitor's arrival at the MPP
+    "ticket_min": "float64",  # joined this queue (took the ticket)
+    "start_min": "float64",  # called to the counter (NaN if never)
+    "end_min": "float64",  # left the counter, or the queue (balk, renege, turned away)
+    "wait_min": "float64",  # start_min - ticket_min (NaN if never called)
+    "outcome": "category",  # one of OUTCOMES
+    "reason": "category",  # one of REASONS
+}
+
+TIMESERIES_COLUMNS: dict[str, str] = {
+    "replication": "int32",
+    "time_min": "float64",  # start of the time bin
+    "station": "category",  # agency id, "kiosk" or "info_desk"
+    "metric": "category",  # "queue" (visitors waiting), "busy", "on_duty" (counters)
+    "value": "float64",  # time-average over the bin
+}
+
+
+def visits_frame(records: list[tuple], *, replication: int, stations: list[str]) -> pd.DataFrame:
+    """Build the visits table from engine records.
+
+    Parameters
+    ----------
+    records : list of tuple
+        One tuple per row, in ``VISIT_COLUMNS`` order without ``replication``; the
+        ``station``, ``kind``, ``outcome`` and ``reason`` fields are int codes.
+    replication : int
+        Replication index written to every row.
+    stations : list of str
+        Station names, indexed by the station codes.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns and dtypes as in ``VISIT_COLUMNS``.
+    """
+    names = [c for c in VISIT_COLUMNS if c != "replication"]
+    frame = pd.DataFrame.from_records(records, columns=names) if records else None
+    if frame is None:
+        return empty_visits()
+    frame.insert(0, "replication", replication)
+    frame["station"] = pd.Categorical.from_codes(frame["station"].to_numpy(), categories=stations)
+    frame["kind"] = pd.Categorical.from_codes(frame["kind"].to_numpy(), categories=list(KINDS))
+    frame["outcome"] = pd.Categorical.from_codes(
+        frame["outcome"].to_numpy(), categories=list(OUTCOMES)
+    )
+    frame["reason"] = pd.Categorical.from_codes(
+        frame["reason"].to_numpy(), categories=list(REASONS)
+    )
+    return frame.astype({k: v for k, v in VISIT_COLUMNS.items() if v != "category"}).astype(
+        {"service": "category", "stage": "category"}
+    )
+
+
+def empty_visits() -> pd.DataFrame:
+    """Return an empty visits table with the declared dtypes."""
+    return pd.DataFrame({c: pd.Series(dtype=t) for c, t in VISIT_COLUMNS.items()})
