@@ -1,0 +1,207 @@
+"""The ``mppsim`` command line: a thin layer over the Python API.
+
+Each command parses its options, calls the API and prints with rich. User
+mistakes (``MppsimError``) are printed as plain messages with exit code 2;
+anything else is a bug and says so, with exit code 1. No command shows a
+traceback unless ``MPPSIM_DEBUG`` is set.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from collections.abc import Iterator
+from concurrent.futures import ProcessPoolExecutor
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from mppsim.errors import MppsimError, ScenarioError
+
+app = typer.Typer(
+    name="mppsim",
+    no_args_is_help=True,
+    add_completion=False,
+    help="Simulate an Indonesian public service mall (MPP): waits, losses, busy counters.",
+    pretty_exceptions_enable=False,
+)
+console = Console()
+errors = Console(stderr=True)
+
+ScenarioPath = Annotated[Path, typer.Argument(help="Scenario file (YAML).", show_default=False)]
+SetOption = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--set", help="Override a field, e.g. --set agencies.dukcapil.counters=5 (repeatable)."
+    ),
+]
+
+
+@contextmanager
+def _user_errors() -> Iterator[None]:
+    """Turn user errors into messages and exit code 2; bugs into exit code 1."""
+    try:
+        yield
+    except ScenarioError as error:
+        count = len(error.issues)
+        errors.print(f"[bold red]{error.source}: {count} problem{'s' if count != 1 else ''}[/]")
+        for issue in error.issues:
+            errors.print(f"  {issue.format(error.source)}", markup=False, highlight=False)
+        raise typer.Exit(code=2) from None
+    except MppsimError as error:
+        errors.print(f"[bold red]error:[/] {error}", highlight=False)
+        raise typer.Exit(code=2) from None
+    except (typer.Exit, typer.Abort, KeyboardInterrupt):
+        raise
+    except Exception as error:
+        if os.environ.get("MPPSIM_DEBUG"):
+            raise
+        errors.print(
+            f"[bold red]internal error:[/] {type(error).__name__}: {error}\n"
+            "This is a bug in mppsim, not in your scenario. Please report it with the "
+            "scenario file (run with MPPSIM_DEBUG=1 for details).",
+            highlight=False,
+        )
+        raise typer.Exit(code=1) from None
+
+
+@app.command()
+def run(
+    scenario: ScenarioPath,
+    replications: Annotated[
+        int, typer.Option("--replications", "-r", min=1, help="Replications (simulated days).")
+    ] = 10,
+    seed: Annotated[int, typer.Option(min=0, help="Root random seed.")] = 0,
+    out: Annotated[
+        Path | None,
+        typer.Option(help="Results folder; default results/<name>/<timestamp>/."),
+    ] = None,
+    set_: SetOption = None,
+    jobs: Annotated[int, typer.Option(min=1, help="Worker processes.")] = 1,
+    quiet: Annotated[bool, typer.Option(help="Print only the results folder.")] = False,
+) -> None:
+    """Run a scenario, print the summary table and write the results folder."""
+    from mppsim.experiment.replications import run as run_replications
+    from mppsim.results import write_run
+    from mppsim.scenario.loader import load_scenario
+
+    with _user_errors():
+        loaded = load_scenario(scenario, set_ or ())
+        progress = Progress(
+            TextColumn("[bold]{task.description}"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TimeElapsedColumn(),
+            console=errors,
+            transient=True,
+            disable=quiet,
+        )
+        with progress:
+            task = progress.add_task(f"Simulating {loaded.name}", total=replications)
+
+            def advance(done: int) -> None:
+                progress.update(task, completed=done)
+
+            if jobs > 1:
+                with ProcessPoolExecutor(max_workers=jobs) as pool:
+                    result = run_replications(loaded, replications, seed, pool, advance)
+            else:
+                result = run_replications(loaded, replications, seed, None, advance)
+        folder = write_run(result, out)
+        if not quiet:
+            console.print(_summary_table(result.summary))
+            console.print(
+                f"{replications} replication{'s' if replications != 1 else ''}, seed {seed}, "
+                f"{result.wall_time_s:.2f} s. Mean ± 95% confidence half-width."
+            )
+        console.print(f"Results: [bold]{folder}[/]", highlight=False)
+
+
+@app.command()
+def validate(
+    scenario: ScenarioPath,
+    set_: SetOption = None,
+) -> None:
+    """Check a scenario file and print every problem with its line and field."""
+    from mppsim.scenario.loader import load_scenario
+
+    with _user_errors():
+        loaded = load_scenario(scenario, set_ or ())
+        n_counters = sum(sum(a.counter_groups().values()) for a in loaded.agencies.values())
+        console.print(
+            f"[green]OK[/] {scenario}: '{loaded.name}', {len(loaded.agencies)} agencies, "
+            f"{n_counters} counters.",
+            highlight=False,
+        )
+
+
+@app.command()
+def schema(
+    out: Annotated[
+        Path | None, typer.Option(help="Write the JSON Schema here instead of printing it.")
+    ] = None,
+) -> None:
+    """Print (or write) the scenario file's JSON Schema, for editor completion and checks."""
+    from mppsim.scenario import export_json_schema
+
+    with _user_errors():
+        text = json.dumps(export_json_schema(), indent=2, ensure_ascii=False) + "\n"
+        if out is None:
+            sys.stdout.write(text)
+        else:
+            out.write_text(text, encoding="utf-8")
+            console.print(f"JSON Schema written to [bold]{out}[/]", highlight=False)
+
+
+def _cell(scope: dict[str, Any], key: str, fmt: str, ci: bool = False) -> str:
+    value = scope.get(key)
+    if value is None:
+        return "–"
+    text = format(value, fmt)
+    half = scope.get(f"{key}_ci95")
+    if ci and half is not None:
+        text += f" ± {format(half, fmt)}"
+    return text
+
+
+def _summary_table(summary: dict[str, Any]) -> Table:
+    """Per agency: arrivals, served, lost, mean and p90 wait, utilization."""
+    table = Table(title=f"{summary['scenario']} — mean per simulated day", title_justify="left")
+    for header in ("agency", "arrivals", "served", "lost", "wait mean (min)", "wait p90 (min)"):
+        table.add_column(header, justify="left" if header == "agency" else "right")
+    table.add_column("utilization", justify="right")
+    lost_keys = ("balked", "reneged", "turned_away", "no_show")
+
+    def add(name: str, scope: dict[str, Any], **style: Any) -> None:
+        lost = sum(scope.get(k) or 0.0 for k in lost_keys)
+        util = scope.get("utilization")
+        table.add_row(
+            name,
+            _cell(scope, "arrivals", ".0f"),
+            _cell(scope, "served", ".0f"),
+            f"{lost:.0f}",
+            _cell(scope, "wait_mean_min", ".1f", ci=True),
+            _cell(scope, "wait_p90_min", ".1f"),
+            "–" if util is None else f"{util:.0%}",
+            **style,
+        )
+
+    for name, scope in summary["agencies"].items():
+        add(name, scope)
+    for name in ("info_desk", "kiosk"):
+        if name in summary:
+            add(name, summary[name], style="dim")
+    table.add_section()
+    add("MPP (visitors)", summary["mpp"], style="bold")
+    return table
+
+
+def main() -> None:
+    """Entry point for ``python -m mppsim``."""
+    app()

@@ -1,0 +1,220 @@
+"""Replications of a scenario: seeds, parallel execution, and tables bound in order.
+
+``run`` compiles the scenario once, hands ``(spec, seed, replication)`` tasks to any
+``concurrent.futures.Executor`` (or runs them in this process), and binds the
+results in replication order, so the same seed gives the same tables whatever the
+number of workers.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from collections.abc import Callable
+from concurrent.futures import Executor
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+import pandas as pd
+
+from mppsim.model.compile import compile_scenario
+from mppsim.model.engine import ReplicationResult, simulate_spec
+from mppsim.model.spec import AGENCY, INFO_DESK, KIOSK, ModelSpec
+from mppsim.stats.intervals import summarize
+from mppsim.stats.metrics import METRICS, StationWindow, replication_metrics, timeseries
+from mppsim.tables import empty_visits
+
+if TYPE_CHECKING:
+    from mppsim.scenario.schema import Scenario
+
+__all__ = ["RunResult", "run", "simulate", "summary_dict"]
+
+KIND_NAMES = {KIOSK: "kiosk", INFO_DESK: "info_desk", AGENCY: "agency"}
+
+
+@dataclass(frozen=True)
+class RunResult:
+    """The tables of a run of several replications.
+
+    Attributes
+    ----------
+    scenario : Scenario
+        The scenario that ran.
+    seed : int
+        Root seed.
+    replications : int
+        Number of replications.
+    visits : pandas.DataFrame
+        Visit rows of every replication (``tables.VISIT_COLUMNS``).
+    timeseries : pandas.DataFrame
+        Time-binned levels (``tables.TIMESERIES_COLUMNS``).
+    metrics : pandas.DataFrame
+        One row per replication and scope with the ``stats.metrics.METRICS``.
+    summary : dict
+        Means and 95% half-widths over replications, as written to summary.json.
+    wall_time_s : float
+        Seconds the simulation took.
+    """
+
+    scenario: Scenario
+    seed: int
+    replications: int
+    visits: pd.DataFrame
+    timeseries: pd.DataFrame
+    metrics: pd.DataFrame
+    summary: dict[str, Any]
+    wall_time_s: float
+
+
+def simulate(scenario: Scenario, seed: int = 0, replication: int = 0) -> ReplicationResult:
+    """Simulate one replication of a scenario.
+
+    Parameters
+    ----------
+    scenario : Scenario
+        A validated scenario (see ``load_scenario``).
+    seed : int
+        Root seed, ``>= 0``.
+    replication : int
+        Replication index; replication ``r`` of seed ``s`` is the same in every run.
+
+    Returns
+    -------
+    ReplicationResult
+        Visits and level log of the replication.
+    """
+    return simulate_spec(compile_scenario(scenario), seed, replication)
+
+
+def station_windows(spec: ModelSpec) -> dict[str, StationWindow]:
+    """Return the observation window of every station of a compiled model."""
+    windows = {}
+    for station in spec.stations:
+        if spec.mode == "horizon":
+            window = StationWindow(
+                KIND_NAMES[station.kind], spec.warmup_min, spec.observe_end_min, False
+            )
+        else:
+            window = StationWindow(
+                KIND_NAMES[station.kind], station.open_min, station.close_min, True
+            )
+        windows[station.name] = window
+    return windows
+
+
+def _replicate(spec: ModelSpec, seed: int, replication: int) -> tuple[pd.DataFrame, ...]:
+    """Task run by a worker: one replication and its per-replication tables."""
+    result = simulate_spec(spec, seed, replication)
+    windows = station_windows(spec)
+    arrival_window = (-math.inf, math.inf)
+    if spec.mode == "horizon":
+        arrival_window = (spec.warmup_min, spec.observe_end_min)
+    metrics = replication_metrics(
+        result.visits,
+        result.levels,
+        windows,
+        arrival_window=arrival_window,
+        waiting_at_close=result.waiting_at_close,
+    )
+    metrics.insert(0, "replication", replication)
+    edges = _bin_edges(spec, result)
+    series = timeseries(result.levels, windows, edges, replication)
+    return result.visits, series, metrics
+
+
+def _bin_edges(spec: ModelSpec, result: ReplicationResult) -> np.ndarray:
+    width = spec.timeseries_bin_min
+    if spec.mode == "horizon":
+        start, end = 0.0, spec.observe_end_min
+    else:
+        first = result.levels["time_min"].min() if len(result.levels) else spec.open_min
+        start = min(spec.open_min, spec.arrival_edges[0], first)
+        end = max(spec.close_min, result.end_min)
+    start = math.floor(start / width) * width
+    n_bins = max(1, math.ceil((end - start) / width))
+    return start + width * np.arange(n_bins + 1)
+
+
+def run(
+    scenario: Scenario,
+    replications: int = 10,
+    seed: int = 0,
+    executor: Executor | None = None,
+    progress: Callable[[int], None] | None = None,
+) -> RunResult:
+    """Run replications of a scenario and summarize them.
+
+    Parameters
+    ----------
+    scenario : Scenario
+        A validated scenario.
+    replications : int
+        Number of replications, ``>= 1``.
+    seed : int
+        Root seed, ``>= 0``.
+    executor : concurrent.futures.Executor, optional
+        Where replications run (e.g. a ``ProcessPoolExecutor``); default: this process.
+    progress : callable, optional
+        Called with the number of finished replications after each one.
+
+    Returns
+    -------
+    RunResult
+        Tables bound in replication order, and the summary.
+    """
+    if replications < 1:
+        raise ValueError("replications must be at least 1")
+    started = time.perf_counter()
+    spec = compile_scenario(scenario)
+    tasks = range(replications)
+    if executor is None:
+        outputs = []
+        for r in tasks:
+            outputs.append(_replicate(spec, seed, r))
+            if progress is not None:
+                progress(r + 1)
+    else:
+        futures = [executor.submit(_replicate, spec, seed, r) for r in tasks]
+        outputs = []
+        for done, future in enumerate(futures, start=1):
+            outputs.append(future.result())
+            if progress is not None:
+                progress(done)
+    visits = pd.concat([o[0] for o in outputs], ignore_index=True) if outputs else empty_visits()
+    series = pd.concat([o[1] for o in outputs], ignore_index=True)
+    metrics = pd.concat([o[2] for o in outputs], ignore_index=True)
+    for column in ("station", "service", "stage"):
+        visits[column] = visits[column].astype("category")
+    elapsed = time.perf_counter() - started
+    summary = summary_dict(metrics, scenario_name=scenario.name, seed=seed, spec=spec)
+    return RunResult(scenario, seed, replications, visits, series, metrics, summary, elapsed)
+
+
+def summary_dict(
+    metrics: pd.DataFrame, *, scenario_name: str, seed: int, spec: ModelSpec
+) -> dict[str, Any]:
+    """Return summary.json's content: mean and 95% half-width of every metric per scope."""
+    table = summarize(metrics, ["scope"], list(METRICS))
+    by_scope = {
+        row["scope"]: {key: _json_number(row[key]) for key in table.columns if key != "scope"}
+        for row in table.to_dict("records")
+    }
+    kinds = {station.name: KIND_NAMES[station.kind] for station in spec.stations}
+    summary: dict[str, Any] = {
+        "scenario": scenario_name,
+        "mode": spec.mode,
+        "seed": seed,
+        "replications": int(metrics["replication"].nunique()),
+        "mpp": by_scope["mpp"],
+        "agencies": {name: by_scope[name] for name, kind in kinds.items() if kind == "agency"},
+    }
+    for name, kind in kinds.items():
+        if kind != "agency":
+            summary[name] = by_scope[name]
+    return summary
+
+
+def _json_number(value: Any) -> float | None:
+    value = float(value)
+    return value if math.isfinite(value) else None

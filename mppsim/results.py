@@ -1,0 +1,144 @@
+"""The results folder of a run, written completely or not at all.
+
+``write_run`` writes ``scenario.yaml``, ``manifest.json``, ``summary.json``,
+``visits.parquet`` and ``timeseries.parquet`` into a hidden temporary folder
+beside the destination and renames it into place only when every file is
+written, so an error or an interrupted run leaves no half-written folder.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+import platform
+import shutil
+import tempfile
+from datetime import datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+import pandas as pd
+import simpy
+from ruamel.yaml import YAML
+
+import mppsim
+
+if TYPE_CHECKING:
+    from mppsim.experiment.replications import RunResult
+    from mppsim.scenario.schema import Scenario
+
+__all__ = [
+    "RESULT_FILES",
+    "default_out_dir",
+    "read_summary",
+    "read_visits",
+    "scenario_hash",
+    "scenario_yaml",
+    "write_run",
+]
+
+RESULT_FILES = (
+    "scenario.yaml",
+    "manifest.json",
+    "summary.json",
+    "visits.parquet",
+    "timeseries.parquet",
+)
+
+
+def scenario_yaml(scenario: Scenario) -> str:
+    """Return the fully resolved scenario (defaults filled in, times in minutes) as YAML."""
+    yaml = YAML(typ="safe", pure=True)
+    yaml.default_flow_style = False
+    yaml.sort_base_mapping_type_on_output = False  # keep the schema's key order
+    buffer = io.StringIO()
+    yaml.dump(scenario.model_dump(mode="json", exclude_none=True), buffer)
+    return buffer.getvalue()
+
+
+def scenario_hash(scenario: Scenario) -> str:
+    """Return the SHA-256 of the resolved scenario's canonical JSON."""
+    canonical = json.dumps(scenario.model_dump(mode="json"), sort_keys=True, separators=(",", ":"))
+    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+
+
+def default_out_dir(scenario: Scenario, base: str | Path = "results") -> Path:
+    """Return ``<base>/<scenario-name>/<timestamp>/`` (the name made safe for a folder)."""
+    safe = "".join(ch if ch.isalnum() or ch in "-_." else "_" for ch in scenario.name).strip("._")
+    stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
+    return Path(base) / (safe or "scenario") / stamp
+
+
+def write_run(run: RunResult, out_dir: str | Path | None = None) -> Path:
+    """Write a run's results folder atomically.
+
+    Parameters
+    ----------
+    run : RunResult
+        What ``mppsim.run`` returned.
+    out_dir : path, optional
+        The folder to create; default ``results/<scenario-name>/<timestamp>/``. If it
+        exists already, a suffix ``-2``, ``-3``, ... is added.
+
+    Returns
+    -------
+    pathlib.Path
+        The folder written.
+    """
+    target = Path(out_dir) if out_dir is not None else default_out_dir(run.scenario)
+    target = _free_name(target)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    partial = Path(tempfile.mkdtemp(prefix=f".{target.name}.partial-", dir=target.parent))
+    try:
+        (partial / "scenario.yaml").write_text(scenario_yaml(run.scenario), encoding="utf-8")
+        _write_json(partial / "manifest.json", _manifest(run))
+        _write_json(partial / "summary.json", run.summary)
+        run.visits.to_parquet(partial / "visits.parquet", index=False)
+        run.timeseries.to_parquet(partial / "timeseries.parquet", index=False)
+        partial.rename(target)
+    except BaseException:
+        shutil.rmtree(partial, ignore_errors=True)
+        raise
+    return target
+
+
+def read_summary(folder: str | Path) -> dict[str, Any]:
+    """Return the summary.json of a results folder."""
+    return json.loads((Path(folder) / "summary.json").read_text(encoding="utf-8"))
+
+
+def read_visits(folder: str | Path) -> pd.DataFrame:
+    """Return the visits table of a results folder."""
+    return pd.read_parquet(Path(folder) / "visits.parquet")
+
+
+def _free_name(target: Path) -> Path:
+    candidate, n = target, 1
+    while candidate.exists():
+        n += 1
+        candidate = target.with_name(f"{target.name}-{n}")
+    return candidate
+
+
+def _manifest(run: RunResult) -> dict[str, Any]:
+    return {
+        "mppsim": mppsim.__version__,
+        "python": platform.python_version(),
+        "simpy": simpy.__version__,
+        "numpy": np.__version__,
+        "pandas": pd.__version__,
+        "bit_generator": "PCG64",
+        "scenario": run.scenario.name,
+        "scenario_sha256": scenario_hash(run.scenario),
+        "seed": run.seed,
+        "replications": run.replications,
+        "wall_time_s": round(run.wall_time_s, 4),
+        "created": datetime.now().astimezone().isoformat(timespec="seconds"),
+        "files": list(RESULT_FILES),
+    }
+
+
+def _write_json(path: Path, content: dict[str, Any]) -> None:
+    path.write_text(json.dumps(content, indent=2, allow_nan=False) + "\n", encoding="utf-8")
