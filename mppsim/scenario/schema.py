@@ -68,6 +68,16 @@ def raise_problems(problems: list[tuple[tuple[str | int, ...], str]]) -> None:
         raise PydanticCustomError(CONSISTENCY_ERROR, summary, {"problems": problems})
 
 
+def _nonnegative(dist: Any) -> Any:
+    """Reject a duration distribution that can draw negative minutes."""
+    if dist is not None and dist.to_sampler().support_min < 0:
+        raise ValueError(
+            f"a duration cannot be negative, but this {dist.dist} distribution can draw "
+            f"values down to {dist.to_sampler().support_min:g}"
+        )
+    return dist
+
+
 class _Model(BaseModel):
     model_config = ConfigDict(
         frozen=True, extra="forbid", allow_inf_nan=False, validate_default=True
@@ -301,6 +311,8 @@ class Kiosk(_Model):
         "False: one pass at the kiosk; later tickets are taken at the agency.",
     )
 
+    _time_ok = field_validator("time")(_nonnegative)
+
 
 class InfoDesk(_Model):
     """An information desk that a share of visitors visit before the kiosk."""
@@ -312,6 +324,8 @@ class InfoDesk(_Model):
         description="Minutes per enquiry.",
     )
 
+    _time_ok = field_validator("time")(_nonnegative)
+
 
 class Stage(_Model):
     """One step of a multi-step service (e.g. document check, then biometrics)."""
@@ -321,6 +335,8 @@ class Stage(_Model):
     counters: list[SnakeId] | None = Field(
         None, description="Counter groups that serve this stage; omitted = all of the agency's."
     )
+
+    _time_ok = field_validator("time")(_nonnegative)
 
 
 class Service(_Model):
@@ -339,6 +355,8 @@ class Service(_Model):
     quota: int | None = Field(
         None, ge=0, description="Walk-in tickets per day; omitted = no quota."
     )
+
+    _time_ok = field_validator("time")(_nonnegative)
 
     @model_validator(mode="after")
     def _one_form(self) -> Service:
@@ -440,6 +458,8 @@ class Behaviour(_Model):
         1.0, ge=0.0, description="Minutes a counter waits for an absent ticket holder."
     )
 
+    _patience_ok = field_validator("patience")(_nonnegative)
+
 
 class Outputs(_Model):
     """What a run records."""
@@ -527,8 +547,25 @@ class Scenario(_Model):
                 problems.append(
                     (("arrivals", "rate_per_hour"), "is for horizon mode; use daily_visitors")
                 )
-            if arrivals.profile is None and self.calendar.today.arrival_profile is None:
+            today = self.calendar.today
+            if arrivals.profile is None and today.arrival_profile is None:
                 problems.append((("arrivals",), "calendar mode needs a 'profile'"))
+            cutoff = today.ticket_cutoff if today.ticket_cutoff is not None else today.close
+            for where, profile in (
+                (("arrivals", "profile"), arrivals.profile),
+                (
+                    ("calendar", "days", self.calendar.day_type, "arrival_profile"),
+                    today.arrival_profile,
+                ),
+            ):
+                late = [key for key in profile or () if parse_clock(key) >= cutoff]
+                if late:
+                    problems.append(
+                        (
+                            (*where, late[0]),
+                            "starts at or after the ticket cut-off; no one could come",
+                        )
+                    )
         if self.horizon is not None:
             if arrivals.rate_per_hour is None:
                 problems.append((("arrivals",), "horizon mode needs 'rate_per_hour'"))
