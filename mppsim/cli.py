@@ -52,10 +52,12 @@ def _user_errors() -> Iterator[None]:
         count = len(error.issues)
         errors.print(f"[bold red]{error.source}: {count} problem{'s' if count != 1 else ''}[/]")
         for issue in error.issues:
-            errors.print(f"  {issue.format(error.source)}", markup=False, highlight=False)
+            errors.print(
+                f"  {issue.format(error.source)}", markup=False, highlight=False, soft_wrap=True
+            )
         raise typer.Exit(code=2) from None
     except MppsimError as error:
-        errors.print(f"[bold red]error:[/] {error}", highlight=False)
+        errors.print(f"[bold red]error:[/] {error}", highlight=False, soft_wrap=True)
         raise typer.Exit(code=2) from None
     except (typer.Exit, typer.Abort, KeyboardInterrupt):
         raise

@@ -24,6 +24,7 @@ import simpy
 from ruamel.yaml import YAML
 
 import mppsim
+from mppsim.errors import MppsimError
 
 if TYPE_CHECKING:
     from mppsim.experiment.replications import RunResult
@@ -89,8 +90,11 @@ def write_run(run: RunResult, out_dir: str | Path | None = None) -> Path:
     """
     target = Path(out_dir) if out_dir is not None else default_out_dir(run.scenario)
     target = _free_name(target)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    partial = Path(tempfile.mkdtemp(prefix=f".{target.name}.partial-", dir=target.parent))
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        partial = Path(tempfile.mkdtemp(prefix=f".{target.name}.partial-", dir=target.parent))
+    except OSError as error:
+        raise MppsimError(f"could not create the results folder {target}: {error}") from None
     try:
         (partial / "scenario.yaml").write_text(scenario_yaml(run.scenario), encoding="utf-8")
         _write_json(partial / "manifest.json", _manifest(run))
@@ -98,8 +102,10 @@ def write_run(run: RunResult, out_dir: str | Path | None = None) -> Path:
         run.visits.to_parquet(partial / "visits.parquet", index=False)
         run.timeseries.to_parquet(partial / "timeseries.parquet", index=False)
         partial.rename(target)
-    except BaseException:
+    except BaseException as error:
         shutil.rmtree(partial, ignore_errors=True)
+        if isinstance(error, OSError):
+            raise MppsimError(f"could not write the results folder {target}: {error}") from None
         raise
     return target
 

@@ -61,13 +61,13 @@ def compile_scenario(scenario: Scenario) -> ModelSpec:
     kiosk = None
     if scenario.kiosk is not None:
         kiosk = len(stations)
-        stations.append(_simple_station("kiosk", KIOSK, scenario.kiosk.count, day, kiosk=True))
+        stations.append(_simple_station("kiosk", KIOSK, scenario.kiosk.count, day, at_doors=True))
         streams.append("kiosk")
     info_desk = None
     if scenario.info_desk is not None:
         info_desk = len(stations)
         stations.append(
-            _simple_station("info_desk", INFO_DESK, scenario.info_desk.counters, day, kiosk=False)
+            _simple_station("info_desk", INFO_DESK, scenario.info_desk.counters, day, at_doors=True)
         )
         streams += ["info_desk", "visitor/info_desk"]
 
@@ -175,12 +175,13 @@ def compile_scenario(scenario: Scenario) -> ModelSpec:
 
 
 def _simple_station(
-    name: str, kind: int, count: int, day: DayProfile | None, *, kiosk: bool
+    name: str, kind: int, count: int, day: DayProfile | None, *, at_doors: bool
 ) -> StationSpec:
     queue = (QueueSpec(name, tuple(range(count))),)
     if day is None:
         return StationSpec(name, kind, count, queue)
-    start = day.kiosk_open if (kiosk and day.kiosk_open is not None) else day.open
+    # the kiosk and the information desk open with the doors (kiosk_open), counters at open
+    start = day.kiosk_open if (at_doors and day.kiosk_open is not None) else day.open
     cutoff = day.ticket_cutoff if day.ticket_cutoff is not None else day.close
     return StationSpec(name, kind, count, queue, start, day.close, cutoff)
 
