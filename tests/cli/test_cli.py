@@ -101,7 +101,8 @@ def test_run_writes_complete_folder(tmp_path):
     assert not [p for p in tmp_path.iterdir() if ".partial" in p.name]
 
     manifest = json.loads((out / "manifest.json").read_text())
-    assert manifest["seed"] == 7 and manifest["replications"] == 3
+    assert manifest["seed"] == 7
+    assert manifest["replications"] == 3
     assert len(manifest["scenario_sha256"]) == 64
     assert "daily_visitors: 80" in (out / "scenario.yaml").read_text()
 
@@ -110,8 +111,10 @@ def test_run_writes_complete_folder(tmp_path):
         lost = sum(scope[key] for key in OUTCOMES)
         assert scope["arrivals"] == pytest.approx(lost), "conservation"
         for key in ("wait_mean_min", "wait_p90_min", "utilization", "queue_max"):
-            assert key in scope and f"{key}_ci95" in scope
-        assert "still_waiting_at_close" in scope and "overtime_min" in scope
+            assert key in scope
+            assert f"{key}_ci95" in scope
+        assert "still_waiting_at_close" in scope
+        assert "overtime_min" in scope
 
     visits = pd.read_parquet(out / "visits.parquet")
     assert list(visits.columns) == list(VISIT_COLUMNS)
@@ -131,7 +134,7 @@ def test_existing_out_folder_is_not_overwritten(tmp_path):
 
 
 def test_failed_write_leaves_nothing(tmp_path, monkeypatch):
-    import mppsim.results as results
+    from mppsim import results
 
     def explode(*args, **kwargs):
         raise OSError("disk full")
