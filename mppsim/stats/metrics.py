@@ -88,59 +88,75 @@ def replication_metrics(
     waiting_at_close = waiting_at_close or {}
     lo, hi = arrival_window
     rows = visits[(visits["arrival_min"] >= lo) & (visits["arrival_min"] < hi)]
-    outcome_code = rows["outcome"].cat.codes.to_numpy()
-    rows = rows.assign(_code=outcome_code, _waited=rows["wait_min"].fillna(0.0))
-    last_end = rows[rows["outcome"] == "served"].groupby("station", observed=True)["end_min"].max()
+    rows = rows.assign(
+        _code=rows["outcome"].cat.codes.to_numpy(), _waited=rows["wait_min"].fillna(0.0)
+    )
+    served = rows[rows["outcome"] == "served"]
+    last_end = served.groupby("station", observed=True)["end_min"].max()
+    logs = _split_levels(levels, stations)
+    windows = {
+        name: _window(window, last_end.get(name, np.nan)) for name, window in stations.items()
+    }
 
-    result = [_mpp_row(rows, levels, stations, last_end, waiting_at_close)]
+    # agency rows collapse into service requests; kiosk and info desk rows stay legs
+    is_agency = rows["kind"] == "agency"
+    requests = (
+        rows[is_agency]
+        .groupby(["station", "visitor", "request"], sort=False, observed=True)
+        .agg(
+            _code=("_code", "max"),
+            wait_min=("_waited", "sum"),
+            ticket_min=("ticket_min", "min"),
+            end_min=("end_min", "max"),
+        )
+        .reset_index()
+    )
+    legs = rows[~is_agency]
+
+    result = [_mpp_row(rows, logs, stations, windows, last_end, waiting_at_close)]
     for name, window in stations.items():
-        at = rows[rows["station"] == name]
-        units = _requests(at) if window.kind == "agency" else at
-        row = _tally(units)
-        row.update(_levels(levels, name, window, last_end))
+        units = requests if window.kind == "agency" else legs
+        mask = (units["station"] == name).to_numpy()
+        row = _tally(
+            units["_code"].to_numpy()[mask],
+            units["wait_min"].to_numpy()[mask]
+            if window.kind == "agency"
+            else units["_waited"].to_numpy()[mask],
+            units["ticket_min"].to_numpy()[mask],
+            units["end_min"].to_numpy()[mask],
+        )
+        row.update(_levels(logs[name], windows[name]))
         row["still_waiting_at_close"] = float(waiting_at_close.get(name, 0))
         row["overtime_min"] = _overtime(window, last_end.get(name, np.nan))
         result.append({"scope": name, **row})
     return pd.DataFrame(result, columns=["scope", *METRICS])
 
 
-def _requests(rows: pd.DataFrame) -> pd.DataFrame:
-    """Collapse stage rows into one row per service request."""
-    grouped = rows.groupby(["visitor", "request"], sort=False, observed=True)
-    return pd.DataFrame(
-        {
-            "_code": grouped["_code"].max(),
-            "wait_min": grouped["_waited"].sum(),
-            "ticket_min": grouped["ticket_min"].min(),
-            "end_min": grouped["end_min"].max(),
-        }
-    )
+Log = tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]  # times, busy, queue, on_duty
 
 
-def _visitors(rows: pd.DataFrame) -> pd.DataFrame:
-    """Collapse all rows into one row per visitor (outcome from their agency requests)."""
-    agency = rows[rows["kind"] == "agency"].sort_values(["visitor", "leg"])
-    failed = agency[agency["_code"] > 0].groupby("visitor")["_code"].first()
-    grouped = rows.groupby("visitor")
-    frame = pd.DataFrame(
-        {
-            "wait_min": grouped["_waited"].sum(),
-            "ticket_min": grouped["arrival_min"].first(),
-            "end_min": grouped["end_min"].max(),
-        }
-    )
-    frame["_code"] = failed.reindex(frame.index, fill_value=0).astype(int)
-    return frame
+def _split_levels(levels: pd.DataFrame, stations: Mapping[str, StationWindow]) -> dict[str, Log]:
+    """Split the level log into numpy arrays per station."""
+    codes = levels["station"].cat.codes.to_numpy()
+    categories = list(levels["station"].cat.categories)
+    columns = [levels[c].to_numpy(dtype=float) for c in ("time_min", "busy", "queue", "on_duty")]
+    logs: dict[str, Log] = {}
+    for name in stations:
+        mask = codes == (categories.index(name) if name in categories else -1)
+        logs[name] = (columns[0][mask], columns[1][mask], columns[2][mask], columns[3][mask])
+    return logs
 
 
-def _tally(units: pd.DataFrame) -> dict[str, float]:
+def _tally(
+    code: np.ndarray, wait: np.ndarray, ticket: np.ndarray, end: np.ndarray
+) -> dict[str, float]:
     """Count outcomes and summarize waits of requests (or visitors, or legs)."""
-    counts = np.bincount(units["_code"].to_numpy(dtype=np.int64), minlength=len(OUTCOMES))
-    row: dict[str, float] = {"arrivals": float(len(units))}
-    for code, outcome in enumerate(OUTCOMES):
-        row[outcome] = float(counts[code])
-    served = units[units["_code"] == 0]
-    waits = served["wait_min"].to_numpy(dtype=float)
+    counts = np.bincount(code.astype(np.int64), minlength=len(OUTCOMES))
+    row: dict[str, float] = {"arrivals": float(len(code))}
+    for index, outcome in enumerate(OUTCOMES):
+        row[outcome] = float(counts[index])
+    served = code == 0
+    waits = wait[served]
     if len(waits):
         p50, p90, p95 = np.percentile(waits, [50, 90, 95])
         row |= {
@@ -149,7 +165,7 @@ def _tally(units: pd.DataFrame) -> dict[str, float]:
             "wait_p90_min": float(p90),
             "wait_p95_min": float(p95),
             "prob_wait_gt_15_min": float(np.mean(waits > LONG_WAIT_MIN)),
-            "sojourn_mean_min": float((served["end_min"] - served["ticket_min"]).mean()),
+            "sojourn_mean_min": float((end[served] - ticket[served]).mean()),
         }
     else:
         row |= dict.fromkeys(
@@ -166,21 +182,21 @@ def _window(window: StationWindow, last_end: float) -> tuple[float, float]:
     return window.start_min, end
 
 
-def _levels(
-    levels: pd.DataFrame, name: str, window: StationWindow, last_end: pd.Series
-) -> dict[str, float]:
+def _busy_on_duty(log: Log, window: tuple[float, float]) -> tuple[float, float]:
+    times, busy, _, on_duty = log
+    start, end = window
+    if len(times) == 0 or not end > start:
+        return 0.0, 0.0
+    return integral(times, busy, start, end), integral(times, on_duty, start, end)
+
+
+def _levels(log: Log, window: tuple[float, float]) -> dict[str, float]:
     """Utilization and maximum queue of one station."""
-    log = levels[levels["station"] == name]
-    start, end = _window(window, last_end.get(name, np.nan))
-    if log.empty or not end > start:
-        return {"utilization": np.nan, "queue_max": 0.0}
-    times = log["time_min"].to_numpy()
-    busy = integral(times, log["busy"].to_numpy(), start, end)
-    on_duty = integral(times, log["on_duty"].to_numpy(), start, end)
-    return {
-        "utilization": busy / on_duty if on_duty > 0 else np.nan,
-        "queue_max": level_max(times, log["queue"].to_numpy(), start, end),
-    }
+    busy, on_duty = _busy_on_duty(log, window)
+    start, end = window
+    times, _, queue, _ = log
+    queue_max = level_max(times, queue, start, end) if len(times) and end > start else 0.0
+    return {"utilization": busy / on_duty if on_duty > 0 else np.nan, "queue_max": queue_max}
 
 
 def _overtime(window: StationWindow, last_end: float) -> float:
@@ -191,39 +207,54 @@ def _overtime(window: StationWindow, last_end: float) -> float:
 
 def _mpp_row(
     rows: pd.DataFrame,
-    levels: pd.DataFrame,
+    logs: dict[str, Log],
     stations: Mapping[str, StationWindow],
+    windows: dict[str, tuple[float, float]],
     last_end: pd.Series,
     waiting_at_close: Mapping[str, int],
 ) -> dict[str, float | str]:
     """Return the whole MPP's row: visitors, and levels summed over agencies."""
-    row: dict[str, float | str] = {"scope": "mpp", **_tally(_visitors(rows))}
+    # a visitor's outcome is that of their first agency request that was not served
+    agency = rows[(rows["kind"] == "agency") & (rows["_code"] > 0)]
+    failed = agency.sort_values(["visitor", "leg"]).groupby("visitor")["_code"].first()
+    grouped = rows.groupby("visitor")
+    visitors = pd.DataFrame(
+        {
+            "wait_min": grouped["_waited"].sum(),
+            "ticket_min": grouped["arrival_min"].first(),
+            "end_min": grouped["end_min"].max(),
+        }
+    )
+    code = failed.reindex(visitors.index, fill_value=0).to_numpy(dtype=np.int64)
+    row: dict[str, float | str] = {
+        "scope": "mpp",
+        **_tally(
+            code,
+            visitors["wait_min"].to_numpy(),
+            visitors["ticket_min"].to_numpy(),
+            visitors["end_min"].to_numpy(),
+        ),
+    }
     agencies = [name for name, w in stations.items() if w.kind == "agency"]
-    busy = on_duty = 0.0
-    for name in agencies:
-        log = levels[levels["station"] == name]
-        if log.empty:
-            continue
-        start, end = _window(stations[name], last_end.get(name, np.nan))
-        times = log["time_min"].to_numpy()
-        busy += integral(times, log["busy"].to_numpy(), start, end)
-        on_duty += integral(times, log["on_duty"].to_numpy(), start, end)
+    totals = np.array([_busy_on_duty(logs[a], windows[a]) for a in agencies]).reshape(-1, 2)
+    busy, on_duty = totals.sum(axis=0)
     row["utilization"] = busy / on_duty if on_duty > 0 else np.nan
-    row["queue_max"] = _total_queue_max(levels, agencies)
+    row["queue_max"] = _total_queue_max([logs[a] for a in agencies])
     row["still_waiting_at_close"] = float(sum(waiting_at_close.get(a, 0) for a in agencies))
     overtimes = [_overtime(stations[a], last_end.get(a, np.nan)) for a in agencies]
     row["overtime_min"] = max(overtimes, default=0.0)
     return row
 
 
-def _total_queue_max(levels: pd.DataFrame, agencies: list[str]) -> float:
+def _total_queue_max(logs: list[Log]) -> float:
     """Largest number of visitors waiting at all agencies together."""
-    log = levels[levels["station"].isin(agencies)]
-    if log.empty:
+    times = [log[0] for log in logs if len(log[0])]
+    if not times:
         return 0.0
-    deltas = log.groupby("station", observed=True)["queue"].diff().fillna(log["queue"])
-    order = np.argsort(log["time_min"].to_numpy(), kind="stable")
-    return float(max(0.0, np.cumsum(deltas.to_numpy()[order]).max()))
+    deltas = [np.diff(log[2], prepend=0.0) for log in logs if len(log[0])]
+    all_times = np.concatenate(times)
+    order = np.argsort(all_times, kind="stable")
+    return float(max(0.0, np.cumsum(np.concatenate(deltas)[order]).max()))
 
 
 def timeseries(
@@ -250,24 +281,26 @@ def timeseries(
     pandas.DataFrame
         Long table with columns ``tables.TIMESERIES_COLUMNS``.
     """
-    parts = []
-    for name in stations:
-        log = levels[levels["station"] == name]
-        times = log["time_min"].to_numpy()
-        for metric in ("queue", "busy", "on_duty"):
-            values = binned_average(times, log[metric].to_numpy(), edges) if len(log) else None
-            parts.append(
-                pd.DataFrame(
-                    {
-                        "time_min": edges[:-1],
-                        "station": name,
-                        "metric": metric,
-                        "value": values if values is not None else np.zeros(len(edges) - 1),
-                    }
-                )
-            )
-    frame = pd.concat(parts, ignore_index=True)
-    frame.insert(0, "replication", np.int32(replication))
-    frame["station"] = pd.Categorical(frame["station"], categories=list(stations))
-    frame["metric"] = pd.Categorical(frame["metric"], categories=["queue", "busy", "on_duty"])
-    return frame
+    logs = _split_levels(levels, stations)
+    metrics = ("queue", "busy", "on_duty")
+    n_bins = len(edges) - 1
+    values = np.zeros((len(stations), len(metrics), n_bins))
+    for s, name in enumerate(stations):
+        times, busy, queue, on_duty = logs[name]
+        if len(times):
+            for m, level in enumerate((queue, busy, on_duty)):
+                values[s, m] = binned_average(times, level, edges)
+    n_series = len(stations) * len(metrics)
+    return pd.DataFrame(
+        {
+            "replication": np.full(n_series * n_bins, replication, dtype=np.int32),
+            "time_min": np.tile(np.asarray(edges[:-1], dtype=float), n_series),
+            "station": pd.Categorical.from_codes(
+                np.repeat(np.arange(len(stations)), len(metrics) * n_bins), list(stations)
+            ),
+            "metric": pd.Categorical.from_codes(
+                np.tile(np.repeat(np.arange(len(metrics)), n_bins), len(stations)), metrics
+            ),
+            "value": values.reshape(-1),
+        }
+    )
