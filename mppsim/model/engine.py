@@ -123,6 +123,11 @@ class _Day:
         self.on_duty = [0] * len(stations)
         self.closed = [False] * len(stations)
         self.tickets = [0] * len(spec.services)
+        # a service with a stage that no counter serves (a counter group of size 0) is closed
+        self.staffed = [
+            all(self.queue_servers[svc.station][stage.queue] for stage in svc.stages)
+            for svc in spec.services
+        ]
         n = len(visitors)
         self.legs: list[list[tuple]] = [[] for _ in range(n)]
         self.pos = [0] * n
@@ -146,12 +151,16 @@ class _Day:
         for s, station in enumerate(spec.stations):
             if not station.is_open or station.n_servers == 0:
                 continue
-            self._after(station.open_min, self._on_open, s)
+            # at equal times SimPy runs events in scheduling order: a counter must not call
+            # a ticket at the instant a break starts (breaks first), and closing comes
+            # before a break end so turn_away flushes the queue before counters reopen
             for brk in station.breaks:
                 self._after(brk.start_min, self._on_break_start, (s, brk.servers))
-                self._after(brk.end_min, self._on_break_end, (s, brk.servers))
+            self._after(station.open_min, self._on_open, s)
             if math.isfinite(station.close_min):
                 self._after(station.close_min, self._on_close, s)
+            for brk in station.breaks:
+                self._after(brk.end_min, self._on_break_end, (s, brk.servers))
         if len(self.vis):
             self._after(max(0.0, self.vis.arrival_min[0]), self._on_arrival, 0)
         self.env.run()
@@ -245,13 +254,14 @@ class _Day:
         """Issue a ticket for service ``svc`` at ``when``; return the refusal reason, if any."""
         service = self.spec.services[svc]
         station = self.spec.stations[service.station]
-        if not station.is_open or station.n_servers == 0:
+        if not station.is_open or station.n_servers == 0 or not self.staffed[svc]:
             return CLOSED
         if when > station.ticket_cutoff_min:
             return CLOSING
-        if priority_class != 1 and self.tickets[svc] >= service.quota:
-            return QUOTA
-        self.tickets[svc] += 1
+        if priority_class != 1:  # booked visitors called first are outside the quota
+            if self.tickets[svc] >= service.quota:
+                return QUOTA
+            self.tickets[svc] += 1
         return NO_REASON
 
     def _join(self, v: int, s: int, q: int, now: float, work: float) -> None:
@@ -393,7 +403,12 @@ class _Day:
             if self.state[s][i] == IDLE:
                 self.state[s][i] = OFF
                 self.on_duty[s] -= 1
-            elif self.state[s][i] == BUSY and self.spec.break_rule == "interrupt":
+            elif (
+                self.state[s][i] == BUSY
+                and self.spec.break_rule == "interrupt"
+                and self.job_end[s][i] > self.env.now
+            ):
+                # a service due to end at the break start just finishes
                 self._interrupt(s, i)
         self._log(s)
 

@@ -52,7 +52,9 @@ def mmc_scenario(c: int, lam: float, mu: float, warmup: float, duration: float) 
 def test_mmc_agrees_with_erlang_c(c, lam, mu, warmup, duration, reps):
     result = run(mmc_scenario(c, lam, mu, warmup, duration), replications=reps, seed=2026)
     visits = result.visits
-    observed = visits[(visits["arrival_min"] >= warmup) & (visits["arrival_min"] < warmup + duration)]
+    observed = visits[
+        (visits["arrival_min"] >= warmup) & (visits["arrival_min"] < warmup + duration)
+    ]
     per_rep = observed.groupby("replication")["wait_min"]
     waits = per_rep.mean().to_numpy()
     p_wait = per_rep.apply(lambda w: float(np.mean(w > 0))).to_numpy()
