@@ -12,7 +12,7 @@ README = Path(__file__).resolve().parents[2] / "README.md"
 
 
 def test_readme_yaml_example_runs():
-    blocks = re.findall(r"```yaml\n(.*?)```", README.read_text(encoding="utf-8"), re.S)
+    blocks = re.findall(r"```yaml\n(.*?)```", README.read_text(encoding="utf-8"), re.DOTALL)
     assert blocks, "the README has no YAML example"
     scenario = load_scenario_text(blocks[0], "README.md")
     result = mppsim.run(scenario, replications=2, seed=1)
