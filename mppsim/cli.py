@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
+from rich import box
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
@@ -119,8 +120,8 @@ def run(
         if not quiet:
             console.print(_summary_table(result.summary))
             console.print(
-                f"{replications} replication{'s' if replications != 1 else ''}, seed {seed}, "
-                f"{result.wall_time_s:.2f} s. Mean ± 95% confidence half-width."
+                f"{replications} replication{'s' if replications != 1 else ''} (simulated days), "
+                f"seed {seed}, {result.wall_time_s:.2f} s."
             )
         console.print(f"Results: [bold]{folder}[/]", highlight=False)
 
@@ -174,10 +175,17 @@ def _cell(scope: dict[str, Any], key: str, fmt: str, ci: bool = False) -> str:
 
 def _summary_table(summary: dict[str, Any]) -> Table:
     """Per agency: arrivals, served, lost, mean and p90 wait, utilization."""
-    table = Table(title=f"{summary['scenario']} — mean per simulated day", title_justify="left")
-    for header in ("agency", "arrivals", "served", "lost", "wait mean (min)", "wait p90 (min)"):
-        table.add_column(header, justify="left" if header == "agency" else "right")
-    table.add_column("utilization", justify="right")
+    table = Table(
+        title=f"{summary['scenario']} — mean per simulated day",
+        title_justify="left",
+        caption="wait: minutes, mean ± 95% confidence half-width; p90: 90th percentile; "
+        "busy: counter utilization",
+        caption_justify="left",
+        box=box.SIMPLE_HEAD,
+    )
+    table.add_column("agency", no_wrap=True)
+    for header in ("arrivals", "served", "lost", "wait", "p90", "busy"):
+        table.add_column(header, justify="right", no_wrap=True)
     lost_keys = ("balked", "reneged", "turned_away", "no_show")
 
     def add(name: str, scope: dict[str, Any], **style: Any) -> None:

@@ -385,6 +385,19 @@ class AgencyHours(_Model):
     close: ClockTime | None = Field(None, description='Counters close, "HH:MM".')
     ticket_cutoff: ClockTime | None = Field(None, description='Last ticket, "HH:MM".')
 
+    @model_validator(mode="after")
+    def _ordered(self) -> AgencyHours:
+        problems: list[tuple[tuple[str | int, ...], str]] = []
+        if self.open is not None and self.close is not None and self.close <= self.open:
+            problems.append((("close",), "must be after 'open'"))
+        if self.ticket_cutoff is not None:
+            if self.open is not None and self.ticket_cutoff <= self.open:
+                problems.append((("ticket_cutoff",), "must be after 'open'"))
+            if self.close is not None and self.ticket_cutoff > self.close:
+                problems.append((("ticket_cutoff",), "must not be after 'close'"))
+        raise_problems(problems)
+        return self
+
 
 class Agency(_Model):
     """An agency (instansi) with its counters and services."""
@@ -402,7 +415,7 @@ class Agency(_Model):
         None, description="Day types the agency serves; omitted = every day the MPP opens."
     )
     balk_queue_length: int | None = Field(
-        None, ge=0, description="Override of behaviour.balk_queue_length for this agency."
+        None, ge=1, description="Override of behaviour.balk_queue_length for this agency."
     )
 
     @field_validator("counters")
@@ -444,7 +457,7 @@ class Behaviour(_Model):
 
     balk_queue_length: int | None = Field(
         None,
-        ge=0,
+        ge=1,
         description="A visitor balks when this many are already waiting at the agency; "
         "omitted = nobody balks.",
     )
