@@ -60,7 +60,9 @@ def main() -> None:
         f"run() x{args.replications}      {run_cpu:.2f} s CPU, {run_wall:.2f} s wall "
         f"({run_cpu / args.replications * 1000:.1f} ms CPU per day with metrics)"
     )
-    print(f"                {mean_visitors * args.replications / run_cpu:,.0f} visitors per CPU second")
+    print(
+        f"                {mean_visitors * args.replications / run_cpu:,.0f} visitors per CPU second"
+    )
 
 
 if __name__ == "__main__":
