@@ -14,6 +14,7 @@ __all__ = [
     "KINDS",
     "OUTCOMES",
     "REASONS",
+    "SERIES_KINDS",
     "TIMESERIES_COLUMNS",
     "VISIT_COLUMNS",
     "empty_visits",
@@ -23,12 +24,16 @@ __all__ = [
 OUTCOMES = ("served", "balked", "reneged", "turned_away", "no_show")
 """Every visit row ends with exactly one of these."""
 
-REASONS = ("", "quota", "closing", "closed")
-"""Why a row was turned away ('' for other outcomes): daily quota reached, after the
-ticket cut-off or at closing, or the agency does not serve that day (or has no counters)."""
+REASONS = ("", "quota", "closing", "closed", "zone_full")
+"""Why a row was turned away or balked ('' otherwise): daily quota reached, after the ticket
+cut-off or at closing, the agency does not serve that day (or has no counters), or the
+zone was full (balked, with the layout's ``when_full: balk``)."""
 
 KINDS = ("kiosk", "info_desk", "agency")
 """What a station is."""
+
+SERIES_KINDS = (*KINDS, "zone")
+"""What a time series describes: a station, or a zone of the building."""
 
 VISIT_COLUMNS: dict[str, str] = {
     "replication": "int32",  # replication index, from 0
@@ -47,6 +52,8 @@ VISIT_COLUMNS: dict[str, str] = {
     "start_min": "float64",  # called to the counter (NaN if never)
     "end_min": "float64",  # left the counter, or the queue (balk, renege, turned away)
     "wait_min": "float64",  # start_min - ticket_min (NaN if never called)
+    "walk_min": "float64",  # minutes walked to this step's station (0 without a layout)
+    "walk_out_min": "float64",  # on the visitor's last row: minutes walked to the exit
     "outcome": "category",  # one of OUTCOMES
     "reason": "category",  # one of REASONS
 }
@@ -54,8 +61,10 @@ VISIT_COLUMNS: dict[str, str] = {
 TIMESERIES_COLUMNS: dict[str, str] = {
     "replication": "int32",
     "time_min": "float64",  # start of the time bin
-    "station": "category",  # agency id, "kiosk" or "info_desk"
-    "metric": "category",  # "queue" (visitors waiting), "busy", "on_duty" (counters)
+    "entity": "category",  # agency id, "kiosk", "info_desk", or a zone id
+    "kind": "category",  # one of SERIES_KINDS
+    "metric": "category",  # stations: "queue" (waiting), "busy", "on_duty" (counters);
+    #                        zones: "occupancy" (visitors present)
     "value": "float64",  # time-average over the bin
 }
 

@@ -22,7 +22,14 @@ from mppsim.model.compile import compile_scenario
 from mppsim.model.engine import ReplicationResult, simulate_spec
 from mppsim.model.spec import AGENCY, INFO_DESK, KIOSK, ModelSpec
 from mppsim.stats.intervals import summarize
-from mppsim.stats.metrics import METRICS, StationWindow, replication_metrics, timeseries
+from mppsim.stats.metrics import (
+    METRICS,
+    ZONE_METRICS,
+    StationWindow,
+    replication_metrics,
+    timeseries,
+    zone_metrics,
+)
 from mppsim.tables import empty_visits
 
 if TYPE_CHECKING:
@@ -51,6 +58,8 @@ class RunResult:
         Time-binned levels (``tables.TIMESERIES_COLUMNS``).
     metrics : pandas.DataFrame
         One row per replication and scope with the ``stats.metrics.METRICS``.
+    zone_metrics : pandas.DataFrame or None
+        With a layout: one row per replication and zone with ``stats.metrics.ZONE_METRICS``.
     summary : dict
         Means and 95% half-widths over replications, as written to summary.json.
     wall_time_s : float
@@ -63,6 +72,7 @@ class RunResult:
     visits: pd.DataFrame
     timeseries: pd.DataFrame
     metrics: pd.DataFrame
+    zone_metrics: pd.DataFrame | None
     summary: dict[str, Any]
     wall_time_s: float
 
@@ -119,8 +129,18 @@ def _replicate(spec: ModelSpec, seed: int, replication: int) -> tuple[pd.DataFra
     )
     metrics.insert(0, "replication", replication)
     edges = _bin_edges(spec, result)
-    series = timeseries(result.levels, windows, edges, replication)
-    return result.visits, series, metrics
+    zones = None
+    if spec.layout is not None:
+        if spec.mode == "horizon":
+            window = peak = (spec.warmup_min, spec.observe_end_min)
+        else:
+            window, peak = (spec.open_min, spec.close_min), (float(edges[0]), float(edges[-1]))
+        seats = dict(zip(spec.layout.zones, spec.layout.seats, strict=True))
+        zones = zone_metrics(result.zone_levels, seats, window=window, peak_window=peak)
+        zones.insert(0, "replication", replication)
+    zone_levels = result.zone_levels if spec.layout is not None else None
+    series = timeseries(result.levels, windows, edges, replication, zone_levels)
+    return result.visits, series, metrics, zones
 
 
 def _bin_edges(spec: ModelSpec, result: ReplicationResult) -> np.ndarray:
@@ -184,11 +204,20 @@ def run(
     visits = pd.concat([o[0] for o in outputs], ignore_index=True) if outputs else empty_visits()
     series = pd.concat([o[1] for o in outputs], ignore_index=True)
     metrics = pd.concat([o[2] for o in outputs], ignore_index=True)
+    zones = None
+    if spec.layout is not None:
+        zones = pd.concat([o[3] for o in outputs], ignore_index=True)
     for column in ("station", "service", "stage"):
         visits[column] = visits[column].astype("category")
     elapsed = time.perf_counter() - started
     summary = summary_dict(metrics, scenario_name=scenario.name, seed=seed, spec=spec)
-    return RunResult(scenario, seed, replications, visits, series, metrics, summary, elapsed)
+    if zones is not None:
+        table = summarize(zones, ["scope"], list(ZONE_METRICS))
+        summary["zones"] = {
+            row["scope"]: {k: _json_number(row[k]) for k in table.columns if k != "scope"}
+            for row in table.to_dict("records")
+        }
+    return RunResult(scenario, seed, replications, visits, series, metrics, zones, summary, elapsed)
 
 
 def summary_dict(

@@ -39,6 +39,8 @@ class Visitors:
     info_time: list[float]  # NaN for visitors who skip the information desk
     patience: list[float]
     no_show: list[list[bool]]
+    speed: list[float] = ()  # walking speed, metres per second (with a layout)
+    lift_waits: list[list[float]] = ()  # minutes per leg, when a lift wait is modelled
 
     def __len__(self) -> int:
         return len(self.arrival_min)
@@ -126,6 +128,16 @@ def draw_visitors(spec: ModelSpec, streams: Streams) -> Visitors:
     if spec.no_show > 0:
         no_show = streams["visitor/no_show"].random((n, max_requests)) < spec.no_show
 
+    speed = np.zeros(0)
+    lift_waits = np.zeros((0, 0))
+    layout = spec.layout
+    if layout is not None:
+        speed = layout.walking_speed.sample(streams["visitor/walking_speed"], n)
+        if layout.lift_wait is not None:
+            lift_waits = layout.lift_wait.sample(
+                streams["visitor/lift_wait"], n * layout.max_legs
+            ).reshape(n, layout.max_legs)
+
     stage_draws = {
         stage.stream: stage.time.sample(streams[stage.stream], n)
         for service in spec.services
@@ -153,7 +165,14 @@ def draw_visitors(spec: ModelSpec, streams: Streams) -> Visitors:
         info_time=info_block[order].tolist(),
         patience=patience[order].tolist(),
         no_show=no_show[order].tolist(),
+        speed=_walking_speeds(speed, classes_all, layout)[order].tolist() if len(speed) else [],
+        lift_waits=lift_waits[order].tolist() if lift_waits.size else [],
     )
+
+
+def _walking_speeds(speed: np.ndarray, classes: np.ndarray, layout) -> np.ndarray:
+    """Slow priority visitors down by the layout's factor."""
+    return np.where(classes == PRIORITY, speed * layout.priority_speed_factor, speed)
 
 
 def _block(sampler, streams: Streams, name: str, n: int, width: int) -> np.ndarray:

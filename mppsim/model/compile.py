@@ -21,6 +21,7 @@ from mppsim.model.spec import (
     NO_LIMIT,
     AppointmentSpec,
     BreakSpec,
+    LayoutSpec,
     ModelSpec,
     QueueSpec,
     ServiceSpec,
@@ -127,6 +128,12 @@ def compile_scenario(scenario: Scenario) -> ModelSpec:
         streams.append("visitor/patience")
     if behaviour.no_show > 0:
         streams.append("visitor/no_show")
+    layout = None
+    if scenario.layout is not None:
+        layout = _layout(scenario, stations, visit_types, appointments, services)
+        streams.append("visitor/walking_speed")
+        if layout.lift_wait is not None:
+            streams.append("visitor/lift_wait")
     check_distinct(streams)
 
     if day is not None:
@@ -170,6 +177,7 @@ def compile_scenario(scenario: Scenario) -> ModelSpec:
         close_min=close_min,
         warmup_min=warmup,
         timeseries_bin_min=scenario.outputs.timeseries_bin,
+        layout=layout,
         stream_names=tuple(streams),
     )
 
@@ -261,3 +269,60 @@ def _calendar_rates(
     expected = scenario.arrivals.daily_visitors * day.demand_factor
     rates = expected * weights / weights.sum() / lengths
     return tuple(float(e) for e in edges), tuple(float(r) for r in rates)
+
+
+def _layout(
+    scenario: Scenario,
+    stations: list[StationSpec],
+    visit_types: tuple[VisitTypeSpec, ...],
+    appointments: list[AppointmentSpec],
+    services: list[ServiceSpec],
+) -> LayoutSpec:
+    """Compile the building: zone distances, floors apart, where each station sits."""
+    layout = scenario.layout
+    assert layout is not None
+    zone_ids = list(layout.zones)
+    index = {zone_id: i for i, zone_id in enumerate(zone_ids)}
+    centres = np.array([layout.zones[z].centre for z in zone_ids])
+    levels = np.array([layout.floors[layout.zones[z].floor].level for z in zone_ids])
+    delta = np.abs(centres[:, None, :] - centres[None, :, :])
+    if layout.distance == "euclidean":
+        distance = np.sqrt((delta**2).sum(axis=2))
+    else:
+        distance = delta.sum(axis=2)
+    floors = np.abs(levels[:, None] - levels[None, :])
+
+    station_zone = []
+    for station in stations:
+        if station.kind == KIOSK:
+            zone_id = layout.kiosk
+        elif station.kind == INFO_DESK:
+            zone_id = layout.info_desk
+        else:
+            zone_id = layout.agencies[station.name]
+        assert zone_id is not None
+        station_zone.append(index[zone_id])
+
+    visits = [v.services for v in visit_types] + [a.services for a in appointments]
+    max_legs = 2 + max(sum(1 + len(services[s].stages) for s in visit) for visit in visits)
+    return LayoutSpec(
+        zones=tuple(zone_ids),
+        seats=tuple(
+            math.inf if layout.zones[z].seats == "unlimited" else float(layout.zones[z].seats)
+            for z in zone_ids
+        ),
+        capacity=tuple(layout.zone_capacity(z) for z in zone_ids),
+        station_zone=tuple(station_zone),
+        entrance=index[layout.entrance],
+        distance_m=tuple(tuple(float(d) for d in row) for row in distance),
+        floors_apart=tuple(tuple(int(f) for f in row) for row in floors),
+        time_per_floor_min=layout.floor_change.time_per_floor,
+        lift_wait=layout.floor_change.lift_wait.to_sampler()
+        if layout.floor_change.lift_wait
+        else None,
+        walking_speed=layout.walking_speed.to_sampler(),
+        priority_speed_factor=layout.priority_speed_factor,
+        when_full=layout.when_full,
+        overflow_zone=-1 if layout.overflow_zone is None else index[layout.overflow_zone],
+        max_legs=max_legs,
+    )

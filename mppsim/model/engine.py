@@ -29,16 +29,19 @@ from mppsim.model.spec import AGENCY, KIOSK, ModelSpec
 from mppsim.streams import Streams
 from mppsim.tables import OUTCOMES, REASONS, visits_frame
 
-__all__ = ["LEVEL_COLUMNS", "ReplicationResult", "simulate_spec"]
+__all__ = ["LEVEL_COLUMNS", "ZONE_LEVEL_COLUMNS", "ReplicationResult", "simulate_spec"]
 
 IDLE, BUSY, OFF = 0, 1, 2  # counter states
 ABSENT, WAITING, IN_SERVICE = 0, 1, 2  # visitor states
 SERVED, BALKED, RENEGED, TURNED_AWAY, NO_SHOW = range(len(OUTCOMES))
-NO_REASON, QUOTA, CLOSING, CLOSED = range(len(REASONS))
+NO_REASON, QUOTA, CLOSING, CLOSED, ZONE_FULL = range(len(REASONS))
 N_CLASSES = 3
 
 LEVEL_COLUMNS = ("time_min", "station", "busy", "queue", "on_duty")
 """Columns of ``ReplicationResult.levels``: a step function per station."""
+
+ZONE_LEVEL_COLUMNS = ("time_min", "zone", "occupancy")
+"""Columns of ``ReplicationResult.zone_levels``: visitors present in each zone, a step function."""
 
 
 @dataclass(frozen=True)
@@ -59,6 +62,10 @@ class ReplicationResult:
         Visitors waiting at each agency at its scheduled closing time.
     end_min : float
         Time of the last event.
+    zone_levels : pandas.DataFrame
+        Zone occupancy log, columns ``ZONE_LEVEL_COLUMNS`` (zone as a category): from
+        each ``time_min`` on, ``occupancy`` visitors wait or are served in the zone.
+        Empty without a layout.
     """
 
     replication: int
@@ -66,6 +73,7 @@ class ReplicationResult:
     levels: pd.DataFrame
     waiting_at_close: dict[str, int]
     end_min: float
+    zone_levels: pd.DataFrame
 
 
 def simulate_spec(spec: ModelSpec, seed: int, replication: int = 0) -> ReplicationResult:
@@ -95,7 +103,16 @@ def simulate_spec(spec: ModelSpec, seed: int, replication: int = 0) -> Replicati
     levels["station"] = pd.Categorical.from_codes(
         levels["station"].to_numpy(dtype=np.int64), categories=names
     )
-    return ReplicationResult(replication, visits, levels, day.waiting_at_close, day.env.now)
+    zones = list(spec.layout.zones) if spec.layout is not None else []
+    zone_levels = pd.DataFrame(
+        np.array(day.zone_levels, dtype=float).reshape(-1, 3), columns=ZONE_LEVEL_COLUMNS
+    )
+    zone_levels["zone"] = pd.Categorical.from_codes(
+        zone_levels["zone"].to_numpy(dtype=np.int64), categories=zones
+    )
+    return ReplicationResult(
+        replication, visits, levels, day.waiting_at_close, day.env.now, zone_levels
+    )
 
 
 class _Day:
@@ -137,7 +154,14 @@ class _Day:
         self.started = [math.nan] * n
         self.remaining = [math.nan] * n
         self.at_server = [-1] * n
-        self.next_visitor = 0
+        self.walked = [0.0] * n  # minutes walked to the current leg's station
+        self.last_row = [-1] * n
+        self.layout = spec.layout
+        self.zone_levels: list[float] = []
+        if self.layout is not None:
+            self.vzone = [self.layout.entrance] * n  # where the visitor is (or heads)
+            self.counted = [-1] * n  # zone whose occupancy counts the visitor
+            self.occupancy = [0] * len(self.layout.zones)
 
     # ----------------------------------------------------------------- scheduling
 
@@ -207,13 +231,23 @@ class _Day:
         return legs
 
     def _start_leg(self, v: int) -> None:
+        layout = self.layout
         while True:
             legs = self.legs[v]
             pos = self.pos[v]
             if pos >= len(legs):
-                self.vstate[v] = ABSENT
+                self._finish(v)
                 return
             s, q, work, _r, svc, k, _skip_to, needs_ticket = legs[pos]
+            if layout is not None:
+                self._leave_zone(v)
+                target = layout.station_zone[s]
+                if self.vzone[v] != target:
+                    minutes = self._walk_minutes(v, self.vzone[v], target, pos)
+                    self.vzone[v] = target
+                    self.walked[v] = minutes
+                    self._after(minutes, self._on_walked, v)
+                    return
             now = self.env.now
             self.ticket[v] = now
             if needs_ticket:
@@ -232,8 +266,59 @@ class _Day:
             if kind == AGENCY and k == 0 and self.waiting[s] >= balk_at:
                 self._refuse(v, BALKED, NO_REASON)
                 continue
+            if layout is not None and not self._enter_zone(v, layout.station_zone[s]):
+                self._refuse(v, BALKED, ZONE_FULL)
+                continue
             self._join(v, s, q, now, work)
             return
+
+    def _on_walked(self, event) -> None:
+        """Continue the journey once the visitor reaches the zone of their next station."""
+        self._start_leg(event.value)
+
+    def _walk_minutes(self, v: int, origin: int, target: int, leg: int) -> float:
+        layout = self.layout
+        minutes = layout.distance_m[origin][target] / max(self.vis.speed[v], 1e-6) / 60.0
+        floors = layout.floors_apart[origin][target]
+        if floors:
+            minutes += floors * layout.time_per_floor_min
+            if self.vis.lift_waits:
+                minutes += self.vis.lift_waits[v][min(leg, layout.max_legs - 1)]
+        return minutes
+
+    def _enter_zone(self, v: int, zone: int) -> bool:
+        """Count the visitor in ``zone`` (or the overflow zone); False if they balk instead."""
+        layout = self.layout
+        if self.occupancy[zone] >= layout.capacity[zone]:
+            if layout.when_full == "balk":
+                return False
+            zone = layout.overflow_zone
+            if zone < 0:
+                return True  # waits outside, not counted
+        self.occupancy[zone] += 1
+        self.counted[v] = zone
+        self.zone_levels.extend((self.env.now, zone, self.occupancy[zone]))
+        return True
+
+    def _leave_zone(self, v: int) -> None:
+        zone = self.counted[v]
+        if zone >= 0:
+            self.occupancy[zone] -= 1
+            self.counted[v] = -1
+            self.zone_levels.extend((self.env.now, zone, self.occupancy[zone]))
+
+    def _finish(self, v: int) -> None:
+        """End the visit: leave the zone and walk out (the walk is on the last row)."""
+        self.vstate[v] = ABSENT
+        layout = self.layout
+        if layout is None:
+            return
+        self._leave_zone(v)
+        row = self.last_row[v]
+        if row >= 0:
+            walk_out = self._walk_minutes(v, self.vzone[v], layout.entrance, layout.max_legs - 1)
+            record = self.records[row]
+            self.records[row] = (*record[:16], walk_out, *record[17:])
 
     def _refuse(self, v: int, outcome: int, reason: int) -> None:
         """End the current leg without service and skip the rest of its request.
@@ -308,6 +393,7 @@ class _Day:
             self.started[v] = now
             self._record(v, NO_SHOW, NO_REASON, now + self.spec.recall_wait_min, now, i)
             self.pos[v] = len(self.legs[v])
+            self._finish(v)
             self.job[s][i] = -1
             self.job_end[s][i] = now + self.spec.recall_wait_min
             self._log(s)
@@ -495,7 +581,11 @@ class _Day:
                 start,
                 end,
                 start - ticket,
+                self.walked[v],
+                0.0,
                 outcome,
                 reason,
             )
         )
+        self.walked[v] = 0.0
+        self.last_row[v] = len(self.records) - 1

@@ -20,6 +20,7 @@ __all__ = [
     "KIOSK",
     "AppointmentSpec",
     "BreakSpec",
+    "LayoutSpec",
     "ModelSpec",
     "QueueSpec",
     "ServiceSpec",
@@ -125,6 +126,32 @@ class AppointmentSpec:
 
 
 @dataclass(frozen=True, slots=True)
+class LayoutSpec:
+    """The building as the engine sees it: zones, walking distances and crowding rules.
+
+    ``distance_m[a][b]`` is the horizontal distance between zone centres in metres and
+    ``floors_apart[a][b]`` the number of floors between them. A visitor with speed
+    ``v`` m/s walks ``distance / v / 60 + floors * time_per_floor_min`` minutes, plus a
+    lift wait per floor change when ``lift_wait`` is given.
+    """
+
+    zones: tuple[str, ...]
+    seats: tuple[float, ...]  # inf = unlimited
+    capacity: tuple[float, ...]  # seats + standing; inf = unlimited
+    station_zone: tuple[int, ...]
+    entrance: int
+    distance_m: tuple[tuple[float, ...], ...]
+    floors_apart: tuple[tuple[int, ...], ...]
+    time_per_floor_min: float
+    lift_wait: Sampler | None
+    walking_speed: Sampler  # metres per second
+    priority_speed_factor: float
+    when_full: str  # "overflow" or "balk"
+    overflow_zone: int  # -1: outside the building (not counted)
+    max_legs: int  # legs of the longest visit, for drawing lift waits in blocks
+
+
+@dataclass(frozen=True, slots=True)
 class ModelSpec:
     """Everything one replication needs, compiled from a scenario.
 
@@ -157,6 +184,7 @@ class ModelSpec:
     close_min: float = math.inf
     warmup_min: float = 0.0
     timeseries_bin_min: float = 15.0
+    layout: LayoutSpec | None = None
     stream_names: tuple[str, ...] = field(default=())
 
     @property

@@ -12,6 +12,7 @@ turns a ``Scenario`` into a plain ``ModelSpec``.
 from __future__ import annotations
 
 import itertools
+import math
 import re
 from typing import Annotated, Any, Literal
 
@@ -31,9 +32,12 @@ __all__ = [
     "Calendar",
     "DayProfile",
     "DayType",
+    "Floor",
+    "FloorChange",
     "Horizon",
     "InfoDesk",
     "Kiosk",
+    "Layout",
     "Outputs",
     "Provenance",
     "Reference",
@@ -42,6 +46,7 @@ __all__ = [
     "Sources",
     "Stage",
     "VisitType",
+    "Zone",
 ]
 
 DAY_TYPES = ("weekday", "friday", "saturday")
@@ -482,6 +487,135 @@ class Outputs(_Model):
     )
 
 
+# --------------------------------------------------------------------------- layout
+
+Metres = Annotated[float, Field(ge=0.0, le=10_000.0)]
+
+
+class Floor(_Model):
+    """One floor of the building: its level and outline, in metres."""
+
+    label: str | None = Field(None, description="Display name, e.g. 'Lantai 1'.")
+    level: int = Field(ge=-5, le=50, description="0 = ground floor, 1 = one floor up, ...")
+    width: Metres = Field(description="Outline along x, metres.")
+    depth: Metres = Field(description="Outline along y, metres.")
+
+
+class Zone(_Model):
+    """A rectangle of floor space where visitors wait or are served."""
+
+    label: str | None = Field(None, description="Display name, e.g. 'Ruang tunggu Dukcapil'.")
+    floor: SnakeId = Field(description="Floor id (a key of layout.floors).")
+    x: Metres = Field(description="x of the zone's corner nearest the origin, metres.")
+    y: Metres = Field(description="y of the zone's corner nearest the origin, metres.")
+    width: Metres = Field(1.0, description="Extent along x, metres.")
+    depth: Metres = Field(1.0, description="Extent along y, metres.")
+    seats: int | Literal["unlimited"] = Field(
+        0, description="Seats for waiting visitors (>= 0), or 'unlimited'."
+    )
+    standing: int | Literal["unlimited"] = Field(
+        "unlimited",
+        description="Visitors who can stand once the seats are taken (>= 0), or 'unlimited'.",
+    )
+
+    @field_validator("seats", "standing")
+    @classmethod
+    def _count(cls, value: int | str) -> int | str:
+        if isinstance(value, int) and value < 0:
+            raise ValueError(f"must be >= 0 or 'unlimited', got {value}")
+        return value
+
+    @property
+    def centre(self) -> tuple[float, float]:
+        """Centre of the zone, metres."""
+        return self.x + self.width / 2, self.y + self.depth / 2
+
+
+class FloorChange(_Model):
+    """What changing floors costs a visitor (stairs, escalator or lift)."""
+
+    time_per_floor: Minutes = Field(
+        0.5, ge=0.0, description="Minutes per floor climbed or descended."
+    )
+    lift_wait: Distribution | None = Field(
+        None, description="Minutes waiting for the lift, once per floor change; omitted = none."
+    )
+
+    _wait_ok = field_validator("lift_wait")(_nonnegative)
+
+
+class Layout(_Model):
+    """The building: floors, zones, where each station sits, walking and crowding rules."""
+
+    floors: dict[SnakeId, Floor] = Field(min_length=1, description="Floors by id.")
+    zones: dict[SnakeId, Zone] = Field(min_length=1, description="Zones by id.")
+    entrance: SnakeId = Field(description="Zone where visitors enter and leave.")
+    kiosk: SnakeId | None = Field(None, description="Zone of the ticket kiosks.")
+    info_desk: SnakeId | None = Field(None, description="Zone of the information desk.")
+    agencies: dict[SnakeId, SnakeId] = Field(
+        description="Zone of each agency's counters and waiting area: {agency: zone}."
+    )
+    distance: Literal["euclidean", "manhattan"] = Field(
+        "manhattan", description="How distances between zone centres are measured."
+    )
+    walking_speed: Distribution = Field(
+        default_factory=lambda: Lognormal(dist="lognormal", mean=1.2, cv=0.2),
+        description="Walking speed drawn per visitor, metres per second.",
+    )
+    priority_speed_factor: float = Field(
+        0.7, gt=0.0, le=1.0, description="Priority visitors walk at this share of their speed."
+    )
+    floor_change: FloorChange = Field(default_factory=FloorChange)
+    when_full: Literal["overflow", "balk"] = Field(
+        "overflow",
+        description="A visitor reaching a full zone (seats and standing room taken) waits in "
+        "the overflow zone ('overflow') or leaves ('balk').",
+    )
+    overflow_zone: SnakeId | None = Field(
+        None, description="Where overflowing visitors wait; omitted = outside (not counted)."
+    )
+
+    _speed_ok = field_validator("walking_speed")(_nonnegative)
+
+    @model_validator(mode="after")
+    def _placed(self) -> Layout:
+        problems: list[tuple[tuple[str | int, ...], str]] = []
+        zones = ", ".join(self.zones)
+        for zone_id, zone in self.zones.items():
+            floor = self.floors.get(zone.floor)
+            if floor is None:
+                message = f"unknown floor '{zone.floor}' (floors: {', '.join(self.floors)})"
+                problems.append((("zones", zone_id, "floor"), message))
+            elif zone.x + zone.width > floor.width or zone.y + zone.depth > floor.depth:
+                problems.append(
+                    (
+                        ("zones", zone_id),
+                        (
+                            f"lies outside floor '{zone.floor}' ({floor.width:g} m x "
+                            f"{floor.depth:g} m)"
+                        ),
+                    )
+                )
+        for key in ("entrance", "kiosk", "info_desk", "overflow_zone"):
+            zone_id = getattr(self, key)
+            if zone_id is not None and zone_id not in self.zones:
+                problems.append(((key,), f"unknown zone '{zone_id}' (zones: {zones})"))
+        for agency_id, zone_id in self.agencies.items():
+            if zone_id not in self.zones:
+                problems.append(
+                    (("agencies", agency_id), f"unknown zone '{zone_id}' (zones: {zones})")
+                )
+        raise_problems(problems)
+        return self
+
+    def zone_capacity(self, zone_id: str) -> float:
+        """Return seats plus standing room of a zone (infinite when either is unlimited)."""
+        zone = self.zones[zone_id]
+        if zone.seats == "unlimited" or zone.standing == "unlimited":
+            return math.inf
+        return float(zone.seats + zone.standing)
+
+
 # --------------------------------------------------------------------------- sources
 
 
@@ -544,6 +678,9 @@ class Scenario(_Model):
     info_desk: InfoDesk | None = Field(None, description="Optional information desk.")
     agencies: dict[SnakeId, Agency] = Field(min_length=1, description="Agencies by id.")
     behaviour: Behaviour = Field(default_factory=Behaviour)
+    layout: Layout | None = Field(
+        None, description="The building; omitted = no walking and no zone crowding."
+    )
     outputs: Outputs = Field(default_factory=Outputs)
     sources: Sources = Field(default_factory=Sources)
 
@@ -612,6 +749,17 @@ class Scenario(_Model):
                         if agency_id not in self.agencies:
                             path = ("calendar", "days", day_type, "breaks", i, "agencies", j)
                             problems.append((path, f"unknown agency '{agency_id}'"))
+        if self.layout is not None:
+            layout = self.layout
+            for agency_id in self.agencies:
+                if agency_id not in layout.agencies:
+                    problems.append((("layout", "agencies"), f"agency '{agency_id}' has no zone"))
+            for agency_id in layout.agencies:
+                if agency_id not in self.agencies:
+                    problems.append((("layout", "agencies", agency_id), "is not an agency"))
+            for key in ("kiosk", "info_desk"):
+                if getattr(self, key) is not None and getattr(layout, key) is None:
+                    problems.append((("layout",), f"the {key} needs a zone: layout.{key}"))
         raise_problems(problems)
         return self
 

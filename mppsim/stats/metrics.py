@@ -18,10 +18,27 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from mppsim.stats.timeweighted import binned_average, integral, level_max
-from mppsim.tables import OUTCOMES
+from mppsim.stats.timeweighted import (
+    binned_average,
+    integral,
+    level_max,
+    time_above,
+    time_average,
+)
+from mppsim.tables import OUTCOMES, SERIES_KINDS
 
-__all__ = ["COUNT_METRICS", "METRICS", "StationWindow", "replication_metrics", "timeseries"]
+__all__ = [
+    "COUNT_METRICS",
+    "METRICS",
+    "ZONE_METRICS",
+    "StationWindow",
+    "replication_metrics",
+    "timeseries",
+    "zone_metrics",
+]
+
+ZONE_METRICS = ("occupancy_peak", "occupancy_mean", "seats", "minutes_over_seats")
+"""Per-replication figures of a zone (summary.json's ``zones``)."""
 
 COUNT_METRICS = ("arrivals", "served", "balked", "reneged", "turned_away", "no_show")
 METRICS = (
@@ -34,6 +51,7 @@ METRICS = (
     "utilization",
     "queue_max",
     "sojourn_mean_min",
+    "walking_mean_min",
     "still_waiting_at_close",
     "overtime_min",
 )
@@ -89,7 +107,9 @@ def replication_metrics(
     lo, hi = arrival_window
     rows = visits[(visits["arrival_min"] >= lo) & (visits["arrival_min"] < hi)]
     rows = rows.assign(
-        _code=rows["outcome"].cat.codes.to_numpy(), _waited=rows["wait_min"].fillna(0.0)
+        _code=rows["outcome"].cat.codes.to_numpy(),
+        _waited=rows["wait_min"].fillna(0.0),
+        _walked=rows["walk_min"] + rows["walk_out_min"],
     )
     served = rows[rows["outcome"] == "served"]
     last_end = served.groupby("station", observed=True)["end_min"].max()
@@ -108,6 +128,7 @@ def replication_metrics(
             wait_min=("_waited", "sum"),
             ticket_min=("ticket_min", "min"),
             end_min=("end_min", "max"),
+            walk_min=("walk_min", "sum"),
         )
         .reset_index()
     )
@@ -124,6 +145,7 @@ def replication_metrics(
             else units["_waited"].to_numpy()[mask],
             units["ticket_min"].to_numpy()[mask],
             units["end_min"].to_numpy()[mask],
+            units["walk_min"].to_numpy()[mask],
         )
         row.update(_levels(logs[name], windows[name]))
         row["still_waiting_at_close"] = float(waiting_at_close.get(name, 0))
@@ -148,11 +170,12 @@ def _split_levels(levels: pd.DataFrame, stations: Mapping[str, StationWindow]) -
 
 
 def _tally(
-    code: np.ndarray, wait: np.ndarray, ticket: np.ndarray, end: np.ndarray
+    code: np.ndarray, wait: np.ndarray, ticket: np.ndarray, end: np.ndarray, walk: np.ndarray
 ) -> dict[str, float]:
     """Count outcomes and summarize waits of requests (or visitors, or legs)."""
     counts = np.bincount(code.astype(np.int64), minlength=len(OUTCOMES))
     row: dict[str, float] = {"arrivals": float(len(code))}
+    row["walking_mean_min"] = float(walk.mean()) if len(walk) else np.nan
     for index, outcome in enumerate(OUTCOMES):
         row[outcome] = float(counts[index])
     served = code == 0
@@ -223,6 +246,7 @@ def _mpp_row(
             "wait_min": grouped["_waited"].sum(),
             "ticket_min": grouped["arrival_min"].first(),
             "end_min": grouped["end_min"].max(),
+            "walk_min": grouped["_walked"].sum(),
         }
     )
     code = failed.reindex(visitors.index, fill_value=0).to_numpy(dtype=np.int64)
@@ -233,6 +257,7 @@ def _mpp_row(
             visitors["wait_min"].to_numpy(),
             visitors["ticket_min"].to_numpy(),
             visitors["end_min"].to_numpy(),
+            visitors["walk_min"].to_numpy(),
         ),
     }
     agencies = [name for name, w in stations.items() if w.kind == "agency"]
@@ -262,8 +287,9 @@ def timeseries(
     stations: Mapping[str, StationWindow],
     edges: np.ndarray,
     replication: int,
+    zone_levels: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
-    """Return time-averaged queue length, busy and on-duty counters per station and time bin.
+    """Return time-averaged levels per station (and zone) and time bin.
 
     Parameters
     ----------
@@ -275,6 +301,8 @@ def timeseries(
         Bin edges in minutes.
     replication : int
         Written to every row.
+    zone_levels : pandas.DataFrame, optional
+        Zone occupancy log (``time_min, zone, occupancy``); adds ``occupancy`` rows.
 
     Returns
     -------
@@ -282,25 +310,91 @@ def timeseries(
         Long table with columns ``tables.TIMESERIES_COLUMNS``.
     """
     logs = _split_levels(levels, stations)
-    metrics = ("queue", "busy", "on_duty")
-    n_bins = len(edges) - 1
-    values = np.zeros((len(stations), len(metrics), n_bins))
-    for s, name in enumerate(stations):
+    series: list[tuple[str, str, str, np.ndarray]] = []
+    empty = np.zeros(len(edges) - 1)
+    for name, window in stations.items():
         times, busy, queue, on_duty = logs[name]
-        if len(times):
-            for m, level in enumerate((queue, busy, on_duty)):
-                values[s, m] = binned_average(times, level, edges)
-    n_series = len(stations) * len(metrics)
+        for metric, level in (("queue", queue), ("busy", busy), ("on_duty", on_duty)):
+            values = binned_average(times, level, edges) if len(times) else empty
+            series.append((name, window.kind, metric, values))
+    if zone_levels is not None:
+        codes = zone_levels["zone"].cat.codes.to_numpy()
+        times_all = zone_levels["time_min"].to_numpy(dtype=float)
+        occupancy = zone_levels["occupancy"].to_numpy(dtype=float)
+        for z, zone in enumerate(zone_levels["zone"].cat.categories):
+            mask = codes == z
+            values = (
+                binned_average(times_all[mask], occupancy[mask], edges) if mask.any() else empty
+            )
+            series.append((zone, "zone", "occupancy", values))
+    n_bins = len(edges) - 1
+    entities = list(dict.fromkeys(entity for entity, *_ in series))
     return pd.DataFrame(
         {
-            "replication": np.full(n_series * n_bins, replication, dtype=np.int32),
-            "time_min": np.tile(np.asarray(edges[:-1], dtype=float), n_series),
-            "station": pd.Categorical.from_codes(
-                np.repeat(np.arange(len(stations)), len(metrics) * n_bins), list(stations)
+            "replication": np.full(len(series) * n_bins, replication, dtype=np.int32),
+            "time_min": np.tile(np.asarray(edges[:-1], dtype=float), len(series)),
+            "entity": pd.Categorical(
+                np.repeat([entity for entity, *_ in series], n_bins), categories=entities
             ),
-            "metric": pd.Categorical.from_codes(
-                np.tile(np.repeat(np.arange(len(metrics)), n_bins), len(stations)), metrics
+            "kind": pd.Categorical(
+                np.repeat([kind for _, kind, *_ in series], n_bins), categories=SERIES_KINDS
             ),
-            "value": values.reshape(-1),
+            "metric": pd.Categorical(
+                np.repeat([metric for _, _, metric, _ in series], n_bins),
+                categories=["queue", "busy", "on_duty", "occupancy"],
+            ),
+            "value": np.concatenate([values for *_, values in series]),
         }
     )
+
+
+def zone_metrics(
+    zone_levels: pd.DataFrame,
+    seats: Mapping[str, float],
+    *,
+    window: tuple[float, float],
+    peak_window: tuple[float, float],
+) -> pd.DataFrame:
+    """Return each zone's occupancy figures for one replication.
+
+    Parameters
+    ----------
+    zone_levels : pandas.DataFrame
+        Zone occupancy log (``time_min, zone, occupancy``).
+    seats : mapping of str to float
+        Seats per zone, in zone order (``inf`` = unlimited).
+    window : tuple of float
+        Minutes over which the mean occupancy is taken (opening hours, or the
+        observed horizon).
+    peak_window : tuple of float
+        Minutes over which the peak and the time above the seats are taken (the
+        whole day, or the observed horizon).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``scope`` (zone id) and ``ZONE_METRICS``.
+    """
+    codes = zone_levels["zone"].cat.codes.to_numpy()
+    times_all = zone_levels["time_min"].to_numpy(dtype=float)
+    occupancy = zone_levels["occupancy"].to_numpy(dtype=float)
+    categories = list(zone_levels["zone"].cat.categories)
+    rows = []
+    for zone, n_seats in seats.items():
+        mask = codes == (categories.index(zone) if zone in categories else -1)
+        times, level = times_all[mask], occupancy[mask]
+        start, end = window
+        peak_start, peak_end = peak_window
+        has_log = len(times) > 0
+        rows.append(
+            {
+                "scope": zone,
+                "occupancy_peak": level_max(times, level, peak_start, peak_end) if has_log else 0.0,
+                "occupancy_mean": time_average(times, level, start, end) if has_log else 0.0,
+                "seats": n_seats if np.isfinite(n_seats) else np.nan,
+                "minutes_over_seats": time_above(times, level, n_seats, peak_start, peak_end)
+                if has_log and np.isfinite(n_seats)
+                else 0.0,
+            }
+        )
+    return pd.DataFrame(rows, columns=["scope", *ZONE_METRICS])

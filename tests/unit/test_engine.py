@@ -156,6 +156,8 @@ def test_row_columns_of_a_served_visit() -> None:
         "start_min": 480,
         "end_min": 486,
         "wait_min": 0,
+        "walk_min": 0.0,
+        "walk_out_min": 0.0,
         "outcome": "served",
         "reason": "",
     }
