@@ -40,6 +40,9 @@ __all__ = [
     "write_run",
 ]
 
+FLOOR_PLAN = "floor_plan.png"
+"""Written besides RESULT_FILES when the scenario has a layout."""
+
 RESULT_FILES = (
     "scenario.yaml",
     "manifest.json",
@@ -101,6 +104,10 @@ def write_run(run: RunResult, out_dir: str | Path | None = None) -> Path:
         _write_json(partial / "summary.json", run.summary)
         run.visits.to_parquet(partial / "visits.parquet", index=False)
         run.timeseries.to_parquet(partial / "timeseries.parquet", index=False)
+        if run.scenario.layout is not None:
+            from mppsim.report.floorplan import write_floor_plan
+
+            write_floor_plan(run.scenario, run.summary, partial / FLOOR_PLAN)
         partial.rename(target)
     except BaseException as error:
         shutil.rmtree(partial, ignore_errors=True)
@@ -142,7 +149,7 @@ def _manifest(run: RunResult) -> dict[str, Any]:
         "replications": run.replications,
         "wall_time_s": round(run.wall_time_s, 4),
         "created": datetime.now().astimezone().isoformat(timespec="seconds"),
-        "files": list(RESULT_FILES),
+        "files": [*RESULT_FILES, *([FLOOR_PLAN] if run.scenario.layout is not None else [])],
     }
 
 

@@ -1182,6 +1182,52 @@ def validate(model_cls: type[M], data: Any, lines: Mapping[KeyPath, int], source
 # --------------------------------------------------------------------------- loading
 
 
+EXTENDS = "extends"
+"""Top-level key naming a base scenario file that this file changes."""
+
+MAX_EXTENDS_DEPTH = 10
+
+
+def _extend(
+    data: dict[str, Any], lines: LineMap, source: str, seen: tuple[str, ...] = ()
+) -> tuple[dict[str, Any], LineMap]:
+    """Merge a file that ``extends: base.yaml`` over its base scenario.
+
+    The base path is relative to the extending file's folder. Mappings merge key by key
+    (this file wins); lists and single values replace the base's. Lines of values that
+    come from the base are not known in this file, so their issues carry no line (the
+    base file validates on its own).
+    """
+    base_name = data[EXTENDS]
+    if not isinstance(base_name, str) or not base_name.strip():
+        issue = Issue(EXTENDS, lines.get((EXTENDS,)), "must name a scenario file, e.g. base.yaml")
+        raise ScenarioError(source, [issue])
+    base_path = Path(source).parent / base_name
+    key = os.path.realpath(base_path)
+    if key in seen or len(seen) >= MAX_EXTENDS_DEPTH:
+        message = f"'{base_name}' extends itself (directly or through other files)"
+        raise ScenarioError(source, [Issue(EXTENDS, lines.get((EXTENDS,)), message)])
+    base_text, base_source = _file_text(base_path)
+    base, base_lines, base_problems = _read(base_text, base_source)
+    if base_problems or not isinstance(base, dict):
+        raise ScenarioError(base_source, [p.issue() for p in base_problems])
+    if EXTENDS in base:
+        base, _ = _extend(base, base_lines, base_source, (*seen, key))
+    own = {k: v for k, v in data.items() if k != EXTENDS}
+    merged_lines = LineMap({path: line for path, line in lines.items() if path[:1] != (EXTENDS,)})
+    merged_lines.overrides.update(lines.overrides)
+    return _deep_merge(base, own), merged_lines
+
+
+def _deep_merge(base: Any, own: Any) -> Any:
+    if isinstance(base, dict) and isinstance(own, dict):
+        merged = dict(base)
+        for key, value in own.items():
+            merged[key] = _deep_merge(base[key], value) if key in base else value
+        return merged
+    return own
+
+
 def _file_text(path: str | os.PathLike[str]) -> tuple[str, str]:
     """Read a scenario file as text; ScenarioError with a clear message otherwise."""
     source = os.fsdecode(path)
@@ -1252,6 +1298,8 @@ def load_model_text(model_cls: type[M], text: str, source: str, overrides: Seque
         override and validation problems.
     """
     data, lines, problems = _read(text, source)
+    if isinstance(data, dict) and EXTENDS in data:
+        data, lines = _extend(data, lines, source)
     issues: list[tuple[KeyPath, Issue]] = [(p.path, p.issue()) for p in problems]
     if overrides:
         from mppsim.scenario.overrides import apply_overrides

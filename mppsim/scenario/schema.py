@@ -667,6 +667,12 @@ class Sources(_Model):
 class Scenario(_Model):
     """A whole MPP scenario: building calendar, demand, kiosks, agencies and behaviour."""
 
+    extends: str | None = Field(
+        None,
+        description="A base scenario file (path relative to this file) that this file changes: "
+        "its keys are merged over the base's by the loader (mappings key by key, lists "
+        "replaced).",
+    )
     name: str = Field(min_length=1, max_length=80, description="Scenario name; names the folder.")
     description: str | None = Field(None, description="Free text.")
     calendar: Calendar | None = Field(None, description="A calendar day (or give horizon).")
