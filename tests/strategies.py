@@ -130,6 +130,7 @@ def scenarios(
     horizon: bool | None = None,
     break_rule: str | None = None,
     max_visitors: int = 60,
+    layout: bool = False,
 ) -> dict[str, Any]:
     """A small valid scenario dict.
 
@@ -141,6 +142,8 @@ def scenarios(
         Force the calendar's break rule ("finish" or "interrupt").
     max_visitors : int
         Upper bound of the expected walk-ins (daily_visitors, or rate x horizon).
+    layout : bool
+        Add a small building layout (zones on one or two floors, walking, seats).
     """
     if horizon is None:
         horizon = draw(st.integers(0, 4)) == 0
@@ -203,4 +206,50 @@ def scenarios(
         behaviour["no_show"] = draw(st.sampled_from([0.1, 0.3]))
         behaviour["recall_wait"] = draw(st.sampled_from([0, 1, 2]))
     data["behaviour"] = behaviour
+    if layout:
+        data["layout"] = draw(_layout(list(agencies), "kiosk" in data, "info_desk" in data))
     return data
+
+
+@st.composite
+def _layout(draw: st.DrawFn, agency_ids: list[str], kiosk: bool, info: bool) -> dict[str, Any]:
+    """A small building: 2-4 zones on one or two floors, finite or unlimited seats."""
+    n_zones = draw(st.integers(2, 4))
+    seat_counts = st.integers(0, 4) | st.just("unlimited")
+    zones = {
+        f"z{z}": {
+            "floor": draw(st.sampled_from(["ground", "upper"])),
+            "x": draw(st.integers(0, 20)),
+            "y": draw(st.integers(0, 20)),
+            "seats": draw(seat_counts),
+            "standing": draw(st.integers(0, 3) | st.just("unlimited")),
+        }
+        for z in range(n_zones)
+    }
+    names = list(zones)
+    spec: dict[str, Any] = {
+        "floors": {
+            "ground": {"level": 0, "width": 30, "depth": 30},
+            "upper": {"level": 1, "width": 30, "depth": 30},
+        },
+        "zones": zones,
+        "entrance": names[0],
+        "agencies": {a: draw(st.sampled_from(names)) for a in agency_ids},
+        "distance": draw(st.sampled_from(["manhattan", "euclidean"])),
+        "walking_speed": draw(
+            st.sampled_from(
+                [
+                    {"dist": "deterministic", "value": 1.0},
+                    {"dist": "uniform", "low": 0.5, "high": 1.5},
+                ]
+            )
+        ),
+        "when_full": draw(st.sampled_from(["overflow", "balk"])),
+    }
+    if draw(st.booleans()):
+        spec["overflow_zone"] = names[0]
+    if kiosk:
+        spec["kiosk"] = draw(st.sampled_from(names))
+    if info:
+        spec["info_desk"] = draw(st.sampled_from(names))
+    return spec
