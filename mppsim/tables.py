@@ -64,7 +64,7 @@ TIMESERIES_COLUMNS: dict[str, str] = {
     "entity": "category",  # agency id, "kiosk", "info_desk", or a zone id
     "kind": "category",  # one of SERIES_KINDS
     "metric": "category",  # stations: "queue" (waiting), "busy", "on_duty" (counters);
-    #                        zones: "occupancy" (visitors present)
+    #                        zones: "occupancy" (visitors present), "seated", "standing"
     "value": "float64",  # time-average over the bin
 }
 

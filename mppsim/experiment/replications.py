@@ -130,6 +130,7 @@ def _replicate(spec: ModelSpec, seed: int, replication: int) -> tuple[pd.DataFra
     metrics.insert(0, "replication", replication)
     edges = _bin_edges(spec, result)
     zones = None
+    seats = None
     if spec.layout is not None:
         if spec.mode == "horizon":
             window = peak = (spec.warmup_min, spec.observe_end_min)
@@ -139,7 +140,7 @@ def _replicate(spec: ModelSpec, seed: int, replication: int) -> tuple[pd.DataFra
         zones = zone_metrics(result.zone_levels, seats, window=window, peak_window=peak)
         zones.insert(0, "replication", replication)
     zone_levels = result.zone_levels if spec.layout is not None else None
-    series = timeseries(result.levels, windows, edges, replication, zone_levels)
+    series = timeseries(result.levels, windows, edges, replication, zone_levels, seats)
     return result.visits, series, metrics, zones
 
 

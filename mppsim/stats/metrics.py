@@ -288,6 +288,7 @@ def timeseries(
     edges: np.ndarray,
     replication: int,
     zone_levels: pd.DataFrame | None = None,
+    seats: Mapping[str, float] | None = None,
 ) -> pd.DataFrame:
     """Return time-averaged levels per station (and zone) and time bin.
 
@@ -303,6 +304,8 @@ def timeseries(
         Written to every row.
     zone_levels : pandas.DataFrame, optional
         Zone occupancy log (``time_min, zone, occupancy``); adds ``occupancy`` rows.
+    seats : mapping of str to float, optional
+        Seats per zone; adds ``seated`` and ``standing`` rows (visitors beyond the seats).
 
     Returns
     -------
@@ -341,7 +344,7 @@ def timeseries(
             ),
             "metric": pd.Categorical(
                 np.repeat([metric for _, _, metric, _ in series], n_bins),
-                categories=["queue", "busy", "on_duty", "occupancy"],
+                categories=["queue", "busy", "on_duty", "occupancy", "seated", "standing"],
             ),
             "value": np.concatenate([values for *_, values in series]),
         }

@@ -186,8 +186,14 @@ def test_layout_summary_and_timeseries(tmp_path):
         assert key in result.summary["zones"]["hall"]
         assert f"{key}_ci95" in result.summary["zones"]["hall"]
     assert result.summary["mpp"]["walking_mean_min"] > 0
-    occupancy = result.timeseries[result.timeseries["metric"] == "occupancy"]
+    series = result.timeseries
+    occupancy = series[series["metric"] == "occupancy"]
     assert set(occupancy["entity"].unique()) == {"lobby", "hall", "attic"}
+    hall = series[series["entity"] == "hall"].pivot_table(
+        index=["replication", "time_min"], columns="metric", values="value", observed=True
+    )
+    np.testing.assert_allclose(hall["seated"] + hall["standing"], hall["occupancy"])
+    assert (hall["seated"] <= 10 + 1e-9).all()
     folder = mppsim.write_run(result, tmp_path / "out")
     assert (folder / "floor_plan.png").stat().st_size > 10_000
     visits = pd.read_parquet(folder / "visits.parquet")
