@@ -326,10 +326,17 @@ def timeseries(
         occupancy = zone_levels["occupancy"].to_numpy(dtype=float)
         for z, zone in enumerate(zone_levels["zone"].cat.categories):
             mask = codes == z
-            values = (
-                binned_average(times_all[mask], occupancy[mask], edges) if mask.any() else empty
-            )
-            series.append((zone, "zone", "occupancy", values))
+            times, level = times_all[mask], occupancy[mask]
+            n_seats = (seats or {}).get(zone, np.inf)
+            for metric, values in (
+                ("occupancy", level),
+                ("seated", np.minimum(level, n_seats)),
+                ("standing", np.maximum(level - n_seats, 0.0)),
+            ):
+                if metric != "occupancy" and seats is None:
+                    continue
+                averaged = binned_average(times, values, edges) if mask.any() else empty
+                series.append((zone, "zone", metric, averaged))
     n_bins = len(edges) - 1
     entities = list(dict.fromkeys(entity for entity, *_ in series))
     return pd.DataFrame(
