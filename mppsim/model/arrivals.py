@@ -26,21 +26,27 @@ PRIORITY, BOOKED, WALK_IN = 0, 1, 2
 class Visitors:
     """All visitors of one replication, sorted by arrival; plain lists for the hot loop.
 
-    ``works[v][r][k]`` is the counter time of visitor ``v`` at stage ``k`` of its
-    ``r``-th service; ``kiosk_times[v][r]`` the kiosk time before that service.
+    ``stage_draws[stream][draw_index[v]]`` is visitor ``v``'s counter time at the
+    stage with that stream (drawn for every visitor, so the draws of one stage do not
+    depend on who needs the others). Per-request quantities are flat lists with stride
+    ``width`` (the most services in one visit): ``kiosk_times[v * width + r]`` is the
+    kiosk time before the ``r``-th service and ``no_show[v * width + r]`` whether the
+    visitor is absent when called for it; ``lift_waits[v * max_legs + leg]`` likewise.
     """
 
     arrival_min: list[float]
     priority_class: list[int]
     is_appointment: list[bool]
     services: list[tuple[int, ...]]
-    works: list[list[list[float]]]
-    kiosk_times: list[list[float]]
+    stage_draws: dict[str, list[float]]
+    draw_index: list[int]
+    kiosk_times: list[float]
     info_time: list[float]  # NaN for visitors who skip the information desk
     patience: list[float]
-    no_show: list[list[bool]]
+    no_show: list[bool]
     speed: list[float] = ()  # walking speed, metres per second (with a layout)
-    lift_waits: list[list[float]] = ()  # minutes per leg, when a lift wait is modelled
+    lift_waits: list[float] = ()  # minutes per leg, when a lift wait is modelled
+    width: int = 1
 
     def __len__(self) -> int:
         return len(self.arrival_min)
@@ -139,19 +145,10 @@ def draw_visitors(spec: ModelSpec, streams: Streams) -> Visitors:
             ).reshape(n, layout.max_legs)
 
     stage_draws = {
-        stage.stream: stage.time.sample(streams[stage.stream], n)
+        stage.stream: stage.time.sample(streams[stage.stream], n).tolist()
         for service in spec.services
         for stage in service.stages
     }
-    works: list[list[list[float]]] = []
-    for v in range(n):
-        works.append(
-            [
-                [float(stage_draws[stage.stream][v]) for stage in spec.services[s].stages]
-                for s in services[v]
-            ]
-        )
-
     order = np.argsort(all_times, kind="stable")
     classes_all = np.concatenate(classes)
     appointment_all = np.concatenate(appointment)
@@ -160,13 +157,15 @@ def draw_visitors(spec: ModelSpec, streams: Streams) -> Visitors:
         priority_class=classes_all[order].tolist(),
         is_appointment=appointment_all[order].tolist(),
         services=[services[i] for i in order],
-        works=[works[i] for i in order],
-        kiosk_times=kiosk_block[order].tolist(),
+        stage_draws=stage_draws,
+        draw_index=order.tolist(),
+        kiosk_times=kiosk_block[order].ravel().tolist(),
         info_time=info_block[order].tolist(),
         patience=patience[order].tolist(),
-        no_show=no_show[order].tolist(),
+        no_show=no_show[order].ravel().tolist(),
         speed=_walking_speeds(speed, classes_all, layout)[order].tolist() if len(speed) else [],
-        lift_waits=lift_waits[order].tolist() if lift_waits.size else [],
+        lift_waits=lift_waits[order].ravel().tolist() if lift_waits.size else [],
+        width=max_requests,
     )
 
 

@@ -18,11 +18,12 @@ from __future__ import annotations
 import math
 from collections import deque
 from dataclasses import dataclass
+from heapq import heappush
 
 import numpy as np
 import pandas as pd
 import simpy
-from simpy.events import Timeout
+from simpy.events import NORMAL
 
 from mppsim.model.arrivals import Visitors, draw_visitors
 from mppsim.model.spec import AGENCY, KIOSK, ModelSpec
@@ -36,6 +37,7 @@ ABSENT, WAITING, IN_SERVICE = 0, 1, 2  # visitor states
 SERVED, BALKED, RENEGED, TURNED_AWAY, NO_SHOW = range(len(OUTCOMES))
 NO_REASON, QUOTA, CLOSING, CLOSED, ZONE_FULL = range(len(REASONS))
 N_CLASSES = 3
+KIOSK_WORK, INFO_WORK = "kiosk", "info_desk"  # work sources of legs other than agency stages
 
 LEVEL_COLUMNS = ("time_min", "station", "busy", "queue", "on_duty")
 """Columns of ``ReplicationResult.levels``: a step function per station."""
@@ -115,6 +117,17 @@ def simulate_spec(spec: ModelSpec, seed: int, replication: int = 0) -> Replicati
     )
 
 
+class _Due:
+    """A scheduled callback: the least a SimPy environment needs to process an event."""
+
+    __slots__ = ("callbacks", "value")
+    _ok = True
+
+    def __init__(self, callback, value) -> None:
+        self.callbacks = [callback]
+        self.value = value
+
+
 class _Day:
     """The mutable state of one replication while it runs."""
 
@@ -122,6 +135,8 @@ class _Day:
         self.spec = spec
         self.vis = visitors
         self.env = simpy.Environment()
+        self.queue = self.env._queue
+        self.eid = self.env._eid
         self.records: list[tuple] = []
         self.levels: list[float] = []
         self.waiting_at_close: dict[str, int] = {}
@@ -147,6 +162,7 @@ class _Day:
         ]
         n = len(visitors)
         self.legs: list[list[tuple]] = [[] for _ in range(n)]
+        self.templates: dict[tuple[tuple[int, ...], bool], list[tuple]] = {}
         self.pos = [0] * n
         self.vstate = [ABSENT] * n
         self.token = [0] * n
@@ -166,8 +182,12 @@ class _Day:
     # ----------------------------------------------------------------- scheduling
 
     def _after(self, delay: float, callback, value) -> None:
-        event = Timeout(self.env, delay, value)
-        event.callbacks.append(callback)
+        """Call ``callback(event)`` in ``delay`` minutes, with ``event.value`` = ``value``.
+
+        Equivalent to ``env.timeout(delay, value)`` with the callback appended (the same
+        priority and event-id order), without building a full SimPy event.
+        """
+        heappush(self.queue, (self.env._now + delay, NORMAL, next(self.eid), _Due(callback, value)))
 
     def run(self) -> None:
         """Schedule openings, breaks, closings and the first arrival, then run to the end."""
@@ -206,29 +226,46 @@ class _Day:
             self._start_leg(v)
 
     def _plan(self, v: int) -> list[tuple]:
-        """Return the visitor's legs, in order.
+        """Return the visitor's legs, in order (shared by visitors with the same visit).
 
         Each leg is (station, queue, work, request, service, stage, skip_to, needs_ticket):
-        ``skip_to`` is the first leg after this leg's request, ``needs_ticket`` whether the
-        ticket is taken on arrival at the agency (no kiosk pass before it).
+        ``work`` is the stage's list of drawn counter times (indexed by the visitor's draw
+        index), or ``KIOSK_WORK`` / ``INFO_WORK``; ``skip_to`` is the first leg after this
+        leg's request, ``needs_ticket`` whether the ticket is taken on arrival at the agency
+        (no kiosk pass before it).
         """
-        spec, vis = self.spec, self.vis
+        vis = self.vis
+        key = (vis.services[v], not math.isnan(vis.info_time[v]))
+        legs = self.templates.get(key)
+        if legs is None:
+            legs = self.templates[key] = self._template(*key)
+        return legs
+
+    def _template(self, services: tuple[int, ...], asks_info: bool) -> list[tuple]:
+        spec = self.spec
         legs: list[tuple] = []
-        info = vis.info_time[v]
-        if spec.info_desk is not None and not math.isnan(info):
-            legs.append((spec.info_desk, 0, info, -1, -1, -1, 1, False))
-        for r, svc in enumerate(vis.services[v]):
+        if spec.info_desk is not None and asks_info:
+            legs.append((spec.info_desk, 0, INFO_WORK, -1, -1, -1, 1, False))
+        for r, svc in enumerate(services):
             service = spec.services[svc]
             end = len(legs) + len(service.stages)
             kiosk_leg = spec.kiosk is not None and (spec.ticket_per_service or r == 0)
             if kiosk_leg:
                 end += 1
-                legs.append((spec.kiosk, 0, vis.kiosk_times[v][r], r, svc, -1, end, False))
-            works = vis.works[v][r]
+                legs.append((spec.kiosk, 0, KIOSK_WORK, r, svc, -1, end, False))
             for k, stage in enumerate(service.stages):
                 needs_ticket = k == 0 and not kiosk_leg
-                legs.append((stage.station, stage.queue, works[k], r, svc, k, end, needs_ticket))
+                draws = self.vis.stage_draws[stage.stream]
+                legs.append((stage.station, stage.queue, draws, r, svc, k, end, needs_ticket))
         return legs
+
+    def _work(self, v: int, work, r: int) -> float:
+        """Counter time of visitor ``v`` at a leg, drawn before the run."""
+        if work is KIOSK_WORK:
+            return self.vis.kiosk_times[v * self.vis.width + r]
+        if work is INFO_WORK:
+            return self.vis.info_time[v]
+        return work[self.vis.draw_index[v]]
 
     def _start_leg(self, v: int) -> None:
         layout = self.layout
@@ -238,7 +275,7 @@ class _Day:
             if pos >= len(legs):
                 self._finish(v)
                 return
-            s, q, work, _r, svc, k, _skip_to, needs_ticket = legs[pos]
+            s, q, work, r, svc, k, _skip_to, needs_ticket = legs[pos]
             if layout is not None:
                 self._leave_zone(v)
                 target = layout.station_zone[s]
@@ -269,7 +306,7 @@ class _Day:
             if layout is not None and not self._enter_zone(v, layout.station_zone[s]):
                 self._refuse(v, BALKED, ZONE_FULL)
                 continue
-            self._join(v, s, q, now, work)
+            self._join(v, s, q, now, self._work(v, work, r))
             return
 
     def _on_walked(self, event) -> None:
@@ -283,7 +320,7 @@ class _Day:
         if floors:
             minutes += floors * layout.time_per_floor_min
             if self.vis.lift_waits:
-                minutes += self.vis.lift_waits[v][min(leg, layout.max_legs - 1)]
+                minutes += self.vis.lift_waits[v * layout.max_legs + min(leg, layout.max_legs - 1)]
         return minutes
 
     def _enter_zone(self, v: int, zone: int) -> bool:
@@ -388,7 +425,7 @@ class _Day:
         self.job[s][i] = v
         self.job_token[s][i] += 1
         token = self.job_token[s][i]
-        if self.kind[s] == AGENCY and leg[5] == 0 and self.vis.no_show[v][leg[3]]:
+        if self.kind[s] == AGENCY and leg[5] == 0 and self.vis.no_show[v * self.vis.width + leg[3]]:
             self.vstate[v] = ABSENT
             self.started[v] = now
             self._record(v, NO_SHOW, NO_REASON, now + self.spec.recall_wait_min, now, i)

@@ -84,8 +84,10 @@ class Run:
         if kind == "info_desk":
             return self.vis.info_time[v]
         if kind == "kiosk":
-            return self.vis.kiosk_times[v][row["request"]]
-        return self.vis.works[v][row["request"]][self.stage_index(row)]
+            return self.vis.kiosk_times[v * self.vis.width + row["request"]]
+        service = self.spec.services[self.service_index(row)]
+        stream = service.stages[self.stage_index(row)].stream
+        return self.vis.stage_draws[stream][self.vis.draw_index[v]]
 
     def maybe_interrupted(self, row: dict[str, Any]) -> bool:
         """True if the row may hide an interruption (interrupt rule, straddles a break start)."""
@@ -222,10 +224,10 @@ def test_durations_match_what_the_visitor_carried(data: dict[str, Any], seed: in
             else:
                 assert close(took, work)
             if first_stage:
-                assert not vis.no_show[v][row["request"]]
+                assert not vis.no_show[v * vis.width + row["request"]]
         elif outcome == "no_show":
             assert first_stage
-            assert vis.no_show[v][row["request"]]
+            assert vis.no_show[v * vis.width + row["request"]]
             assert close(row["end_min"] - row["start_min"], spec.recall_wait_min)
         elif outcome == "reneged":
             assert is_agency
