@@ -8,6 +8,7 @@ the start of the horizon in steady-state mode).
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
 __all__ = [
@@ -87,22 +88,27 @@ def visits_frame(records: list[tuple], *, replication: int, stations: list[str])
     pandas.DataFrame
         Columns and dtypes as in ``VISIT_COLUMNS``.
     """
-    names = [c for c in VISIT_COLUMNS if c != "replication"]
-    frame = pd.DataFrame.from_records(records, columns=names) if records else None
-    if frame is None:
+    if not records:
         return empty_visits()
-    frame.insert(0, "replication", replication)
-    frame["station"] = pd.Categorical.from_codes(frame["station"].to_numpy(), categories=stations)
-    frame["kind"] = pd.Categorical.from_codes(frame["kind"].to_numpy(), categories=list(KINDS))
-    frame["outcome"] = pd.Categorical.from_codes(
-        frame["outcome"].to_numpy(), categories=list(OUTCOMES)
-    )
-    frame["reason"] = pd.Categorical.from_codes(
-        frame["reason"].to_numpy(), categories=list(REASONS)
-    )
-    return frame.astype({k: v for k, v in VISIT_COLUMNS.items() if v != "category"}).astype(
-        {"service": "category", "stage": "category"}
-    )
+    categories = {
+        "station": stations,
+        "kind": list(KINDS),
+        "outcome": list(OUTCOMES),
+        "reason": list(REASONS),
+    }
+    table = np.array(records, dtype=object)  # one conversion, then a column at a time
+    columns: dict[str, object] = {"replication": np.full(len(records), replication, dtype=np.int32)}
+    for i, name in enumerate(c for c in VISIT_COLUMNS if c != "replication"):
+        values = table[:, i]
+        if name in categories:
+            columns[name] = pd.Categorical.from_codes(
+                values.astype(np.int64), categories=categories[name]
+            )
+        elif VISIT_COLUMNS[name] == "category":
+            columns[name] = pd.Categorical(values.astype(str))
+        else:
+            columns[name] = values.astype(VISIT_COLUMNS[name])
+    return pd.DataFrame(columns)
 
 
 def empty_visits() -> pd.DataFrame:

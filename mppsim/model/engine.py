@@ -117,6 +117,9 @@ def simulate_spec(spec: ModelSpec, seed: int, replication: int = 0) -> Replicati
     )
 
 
+_NO_LEGS: list[tuple] = []
+
+
 class _Due:
     """A scheduled callback: the least a SimPy environment needs to process an event."""
 
@@ -161,7 +164,7 @@ class _Day:
             for svc in spec.services
         ]
         n = len(visitors)
-        self.legs: list[list[tuple]] = [[] for _ in range(n)]
+        self.legs: list[list[tuple]] = [_NO_LEGS] * n
         self.templates: dict[tuple[tuple[int, ...], bool], list[tuple]] = {}
         self.pos = [0] * n
         self.vstate = [ABSENT] * n
@@ -210,7 +213,7 @@ class _Day:
         self.env.run()
 
     def _log(self, s: int) -> None:
-        self.levels.extend((self.env.now, s, self.busy[s], self.waiting[s], self.on_duty[s]))
+        self.levels.extend((self.env._now, s, self.busy[s], self.waiting[s], self.on_duty[s]))
 
     # ----------------------------------------------------------------- visitors
 
@@ -218,7 +221,7 @@ class _Day:
         v = event.value
         nxt = v + 1
         if nxt < len(self.vis):
-            delay = max(0.0, self.vis.arrival_min[nxt] - self.env.now)
+            delay = max(0.0, self.vis.arrival_min[nxt] - self.env._now)
             self._after(delay, self._on_arrival, nxt)
         self.legs[v] = self._plan(v)
         self.pos[v] = 0
@@ -285,7 +288,7 @@ class _Day:
                     self.walked[v] = minutes
                     self._after(minutes, self._on_walked, v)
                     return
-            now = self.env.now
+            now = self.env._now
             self.ticket[v] = now
             if needs_ticket:
                 reason = self._ticket(svc, self.vis.priority_class[v], now)
@@ -334,7 +337,7 @@ class _Day:
                 return True  # waits outside, not counted
         self.occupancy[zone] += 1
         self.counted[v] = zone
-        self.zone_levels.extend((self.env.now, zone, self.occupancy[zone]))
+        self.zone_levels.extend((self.env._now, zone, self.occupancy[zone]))
         return True
 
     def _leave_zone(self, v: int) -> None:
@@ -342,7 +345,7 @@ class _Day:
         if zone >= 0:
             self.occupancy[zone] -= 1
             self.counted[v] = -1
-            self.zone_levels.extend((self.env.now, zone, self.occupancy[zone]))
+            self.zone_levels.extend((self.env._now, zone, self.occupancy[zone]))
 
     def _finish(self, v: int) -> None:
         """End the visit: leave the zone and walk out (the walk is on the last row)."""
@@ -364,7 +367,7 @@ class _Day:
         row at the agency with the same outcome.
         """
         legs, pos = self.legs[v], self.pos[v]
-        now = self.env.now
+        now = self.env._now
         self._record(v, outcome, reason, now, math.nan, -1)
         if self.kind[legs[pos][0]] == KIOSK and pos + 1 < len(legs) and legs[pos + 1][5] == 0:
             self.pos[v] = pos + 1
@@ -418,7 +421,7 @@ class _Day:
 
     def _serve(self, s: int, i: int, v: int) -> None:
         """Counter ``i`` of station ``s`` calls visitor ``v`` (who is no longer waiting)."""
-        now = self.env.now
+        now = self.env._now
         leg = self.legs[v][self.pos[v]]
         self.state[s][i] = BUSY
         self.busy[s] += 1
@@ -455,14 +458,14 @@ class _Day:
         self._free(s, i)
         if v < 0:
             return
-        self._record(v, SERVED, NO_REASON, self.env.now, self.started[v], i)
+        self._record(v, SERVED, NO_REASON, self.env._now, self.started[v], i)
         leg = self.legs[v][self.pos[v]]
         self.pos[v] += 1
         if self.kind[s] == KIOSK:
             # the ticket is printed for the time the visitor joined the kiosk line
             reason = self._ticket(leg[4], self.vis.priority_class[v], self.ticket[v])
             if reason != NO_REASON:
-                self.ticket[v] = self.env.now
+                self.ticket[v] = self.env._now
                 self._refuse(v, TURNED_AWAY, reason)
         self._start_leg(v)
 
@@ -529,7 +532,7 @@ class _Day:
             elif (
                 self.state[s][i] == BUSY
                 and self.spec.break_rule == "interrupt"
-                and self.job_end[s][i] > self.env.now
+                and self.job_end[s][i] > self.env._now
             ):
                 # a service due to end at the break start just finishes
                 self._interrupt(s, i)
@@ -545,7 +548,7 @@ class _Day:
         self.on_duty[s] -= 1
         if v < 0:
             return  # a recall wait: nobody to put back
-        now = self.env.now
+        now = self.env._now
         self.remaining[v] = self.job_end[s][i] - now
         q = self.legs[v][self.pos[v]][1]
         cls = self.vis.priority_class[v] if self.kind[s] == AGENCY else 0
