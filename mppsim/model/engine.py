@@ -158,6 +158,11 @@ class _Day:
         self.on_duty = [0] * len(stations)
         self.closed = [False] * len(stations)
         self.tickets = [0] * len(spec.services)
+        self.cutoff = [st.ticket_cutoff_min for st in stations]
+        self.balk_at = [st.balk_queue_length for st in stations]
+        self.turn_away = spec.at_close == "turn_away"
+        self.any_no_show = spec.no_show > 0
+        self.names = [[(svc.service, stage.name) for stage in svc.stages] for svc in spec.services]
         # a service with a stage that no counter serves (a counter group of size 0) is closed
         self.staffed = [
             all(self.queue_servers[svc.station][stage.queue] for stage in svc.stages)
@@ -220,12 +225,11 @@ class _Day:
     def _on_arrival(self, event) -> None:
         v = event.value
         nxt = v + 1
-        if nxt < len(self.vis):
-            delay = max(0.0, self.vis.arrival_min[nxt] - self.env._now)
-            self._after(delay, self._on_arrival, nxt)
-        self.legs[v] = self._plan(v)
-        self.pos[v] = 0
-        if self.legs[v]:
+        arrivals = self.vis.arrival_min
+        if nxt < len(arrivals):
+            self._after(max(0.0, arrivals[nxt] - self.env._now), self._on_arrival, nxt)
+        legs = self.legs[v] = self._plan(v)
+        if legs:
             self._start_leg(v)
 
     def _plan(self, v: int) -> list[tuple]:
@@ -296,14 +300,13 @@ class _Day:
                     self._refuse(v, TURNED_AWAY, reason)
                     continue
             kind = self.kind[s]
-            if kind == KIOSK and now > self.spec.stations[s].ticket_cutoff_min:
+            if kind == KIOSK and now > self.cutoff[s]:
                 self._refuse(v, TURNED_AWAY, CLOSING)
                 continue
-            if self.closed[s] and self.spec.at_close == "turn_away":
+            if self.turn_away and self.closed[s]:
                 self._refuse(v, TURNED_AWAY, CLOSING)
                 continue
-            balk_at = self.spec.stations[s].balk_queue_length
-            if kind == AGENCY and k == 0 and self.waiting[s] >= balk_at:
+            if kind == AGENCY and k == 0 and self.waiting[s] >= self.balk_at[s]:
                 self._refuse(v, BALKED, NO_REASON)
                 continue
             if layout is not None and not self._enter_zone(v, layout.station_zone[s]):
@@ -428,7 +431,12 @@ class _Day:
         self.job[s][i] = v
         self.job_token[s][i] += 1
         token = self.job_token[s][i]
-        if self.kind[s] == AGENCY and leg[5] == 0 and self.vis.no_show[v * self.vis.width + leg[3]]:
+        if (
+            self.any_no_show
+            and self.kind[s] == AGENCY
+            and leg[5] == 0
+            and self.vis.no_show[v * self.vis.width + leg[3]]
+        ):
             self.vstate[v] = ABSENT
             self.started[v] = now
             self._record(v, NO_SHOW, NO_REASON, now + self.spec.recall_wait_min, now, i)
@@ -595,15 +603,11 @@ class _Day:
     ) -> None:
         """Append the row of visitor ``v``'s current leg."""
         s, _, _, r, svc, k, _, _ = self.legs[v][self.pos[v]]
-        spec = self.spec
-        if k >= 0:
-            service = spec.services[svc]
-            service_name, stage_name = service.service, service.stages[k].name
-        else:
-            service_name = stage_name = ""
+        service_name, stage_name = self.names[svc][k] if k >= 0 else ("", "")
         ticket = self.ticket[v]
         if outcome in (SERVED, NO_SHOW):
             start = self.started[v]
+        vis = self.vis
         self.records.append(
             (
                 v,
@@ -614,9 +618,9 @@ class _Day:
                 service_name,
                 stage_name,
                 counter,
-                self.vis.priority_class[v],
-                self.vis.is_appointment[v],
-                self.vis.arrival_min[v],
+                vis.priority_class[v],
+                vis.is_appointment[v],
+                vis.arrival_min[v],
                 ticket,
                 start,
                 end,
