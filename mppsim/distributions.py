@@ -14,7 +14,6 @@ from typing import Annotated, Any, Literal
 
 import numpy as np
 from pydantic import BaseModel, ConfigDict, Field, model_validator
-from scipy.optimize import brentq
 
 from mppsim.units import Minutes, PositiveMinutes
 
@@ -214,6 +213,8 @@ def _weibull_shape_for_cv(cv: float) -> float:
             f"weibull: cv {cv:g} cannot be reached; use a cv between {lo:.3g} and {hi:.3g}"
         )
     target = 2.0 * math.log(cv)
+    from scipy.optimize import brentq  # imported here: scipy is slow to import
+
     shape = brentq(
         lambda k: math.log(_weibull_cv2(k)) - target,
         *_WEIBULL_SHAPE_RANGE,

@@ -11,7 +11,6 @@ import math
 import numpy as np
 import pandas as pd
 from numpy.typing import ArrayLike
-from scipy import stats
 
 __all__ = ["ci_suffix", "mean_ci", "summarize"]
 
@@ -89,6 +88,8 @@ def mean_ci(values: ArrayLike, level: float = 0.95) -> tuple[float, float]:
     if n == 1:
         return mean, math.nan
     s = float(np.std(x, ddof=1))
+    from scipy import stats  # imported here: scipy is slow to import
+
     half = float(stats.t.ppf((1.0 + level) / 2.0, n - 1)) * s / math.sqrt(n)
     return mean, half
 
@@ -156,6 +157,8 @@ def summarize(
 
     n = counts.to_numpy(dtype=float)
     df = np.maximum(n - 1.0, 1.0)
+    from scipy import stats
+
     t_quant = stats.t.ppf((1.0 + level) / 2.0, df)
     with np.errstate(invalid="ignore", divide="ignore"):
         half = t_quant * stds.to_numpy(dtype=float) / np.sqrt(n)
