@@ -28,7 +28,7 @@ from simpy.events import NORMAL
 from mppsim.model.arrivals import Visitors, draw_visitors
 from mppsim.model.spec import AGENCY, KIOSK, ModelSpec
 from mppsim.streams import Streams
-from mppsim.tables import OUTCOMES, REASONS, visits_frame
+from mppsim.tables import KINDS, OUTCOMES, REASONS, empty_visits
 
 __all__ = ["LEVEL_COLUMNS", "ZONE_LEVEL_COLUMNS", "ReplicationResult", "simulate_spec"]
 
@@ -100,7 +100,7 @@ def simulate_spec(spec: ModelSpec, seed: int, replication: int = 0) -> Replicati
     day = _Day(spec, visitors)
     day.run()
     names = spec.station_names
-    visits = visits_frame(day.records, replication=replication, stations=names)
+    visits = day.visits_table(replication)
     levels = pd.DataFrame(np.array(day.levels, dtype=float).reshape(-1, 5), columns=LEVEL_COLUMNS)
     levels["station"] = pd.Categorical.from_codes(
         levels["station"].to_numpy(dtype=np.int64), categories=names
@@ -180,6 +180,7 @@ class _Day:
         self.at_server = [-1] * n
         self.walked = [0.0] * n  # minutes walked to the current leg's station
         self.last_row = [-1] * n
+        self.walk_out: dict[int, float] = {}  # row -> minutes walked to the exit
         self.layout = spec.layout
         self.zone_levels: list[float] = []
         if self.layout is not None:
@@ -360,8 +361,7 @@ class _Day:
         row = self.last_row[v]
         if row >= 0:
             walk_out = self._walk_minutes(v, self.vzone[v], layout.entrance, layout.max_legs - 1)
-            record = self.records[row]
-            self.records[row] = (*record[:16], walk_out, *record[17:])
+            self.walk_out[row] = walk_out
 
     def _refuse(self, v: int, outcome: int, reason: int) -> None:
         """End the current leg without service and skip the rest of its request.
@@ -601,35 +601,79 @@ class _Day:
     def _record(
         self, v: int, outcome: int, reason: int, end: float, start: float, counter: int
     ) -> None:
-        """Append the row of visitor ``v``'s current leg."""
-        s, _, _, r, svc, k, _, _ = self.legs[v][self.pos[v]]
-        service_name, stage_name = self.names[svc][k] if k >= 0 else ("", "")
-        ticket = self.ticket[v]
+        """Append the row of visitor ``v``'s current leg (the rest is looked up at the end)."""
         if outcome in (SERVED, NO_SHOW):
             start = self.started[v]
-        vis = self.vis
         self.records.append(
-            (
-                v,
-                self.pos[v],
-                r,
-                s,
-                self.kind[s],
-                service_name,
-                stage_name,
-                counter,
-                vis.priority_class[v],
-                vis.is_appointment[v],
-                vis.arrival_min[v],
-                ticket,
-                start,
-                end,
-                start - ticket,
-                self.walked[v],
-                0.0,
-                outcome,
-                reason,
-            )
+            (v, self.pos[v], counter, self.ticket[v], start, end, self.walked[v], outcome, reason)
         )
         self.walked[v] = 0.0
         self.last_row[v] = len(self.records) - 1
+
+    def visits_table(self, replication: int) -> pd.DataFrame:
+        """Return the visits table: the compact records joined with legs and visitors."""
+        if not self.records:
+            return empty_visits()
+        rec = np.array(self.records, dtype=float)
+        v = rec[:, 0].astype(np.int64)
+        pos = rec[:, 1].astype(np.int64)
+        # every leg of every template, flattened, so a row's leg is offset[template] + pos
+        templates = list(self.templates.values())
+        index = {id(legs): i for i, legs in enumerate(templates)}
+        offsets = np.cumsum([0] + [len(legs) for legs in templates])
+        leg_fields = np.array(
+            [(leg[0], leg[3], leg[4], leg[5]) for legs in templates for leg in legs],
+            dtype=np.int64,
+        ).reshape(-1, 4)
+        template_of = np.array([index.get(id(legs), -1) for legs in self.legs], dtype=np.int64)
+        fields = leg_fields[offsets[template_of[v]] + pos]
+        station, request, svc, stage = fields.T
+        vis = self.vis
+        ticket, start, end = rec[:, 3], rec[:, 4], rec[:, 5]
+        walk_out = np.zeros(len(rec))
+        for row, minutes in self.walk_out.items():
+            walk_out[row] = minutes
+        spec = self.spec
+        flat_names = [("", "")] + [pair for names in self.names for pair in names]
+        name_offsets = np.cumsum([1] + [len(names) for names in self.names])
+        name_code = np.where(stage >= 0, name_offsets[np.maximum(svc, 0)] + stage, 0)
+        columns = {
+            "replication": np.full(len(rec), replication, dtype=np.int32),
+            "visitor": v.astype(np.int32),
+            "leg": pos.astype(np.int16),
+            "request": request.astype(np.int16),
+            "station": pd.Categorical.from_codes(station, categories=spec.station_names),
+            "kind": pd.Categorical.from_codes(
+                np.asarray(self.kind, dtype=np.int64)[station], categories=list(KINDS)
+            ),
+            "service": _categorical(name_code, [pair[0] for pair in flat_names]),
+            "stage": _categorical(name_code, [pair[1] for pair in flat_names]),
+            "counter": rec[:, 2].astype(np.int16),
+            "priority_class": np.asarray(vis.priority_class, dtype=np.int8)[v],
+            "is_appointment": np.asarray(vis.is_appointment, dtype=bool)[v],
+            "arrival_min": np.asarray(vis.arrival_min, dtype=float)[v],
+            "ticket_min": ticket,
+            "start_min": start,
+            "end_min": end,
+            "wait_min": start - ticket,
+            "walk_min": rec[:, 6],
+            "walk_out_min": walk_out,
+            "outcome": pd.Categorical.from_codes(
+                rec[:, 7].astype(np.int64), categories=list(OUTCOMES)
+            ),
+            "reason": pd.Categorical.from_codes(
+                rec[:, 8].astype(np.int64), categories=list(REASONS)
+            ),
+        }
+        return pd.DataFrame(columns)
+
+
+def _categorical(codes: np.ndarray, names: list[str]) -> pd.Categorical:
+    """Return the categorical of ``names[codes]`` with its categories sorted (like pandas)."""
+    present = np.unique(codes)
+    labels = [names[c] for c in present]
+    order = sorted(set(labels))
+    remap = np.zeros(len(names), dtype=np.int64)
+    for code, label in zip(present, labels, strict=True):
+        remap[code] = order.index(label)
+    return pd.Categorical.from_codes(remap[codes], categories=order)
