@@ -79,7 +79,7 @@ def _agency(draw: st.DrawFn, horizon: bool) -> dict[str, Any]:
             closes = draw(st.sampled_from([OPEN + 60, OPEN + 90, OPEN + 120]))
             hours: dict[str, Any] = {"open": clock(opens), "close": clock(closes)}
             if draw(st.booleans()):
-                hours["ticket_cutoff"] = clock(closes - draw(st.sampled_from([0, 15, 30])))
+                hours["ticket_cutoff"] = clock(closes - draw(st.sampled_from([0, 15, 25])))
             agency["hours"] = hours
         if draw(st.integers(0, 5)) == 0:
             agency["days"] = draw(st.sampled_from([["weekday"], ["saturday"], ["friday"]]))
