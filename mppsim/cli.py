@@ -162,6 +162,76 @@ def schema(
             console.print(f"JSON Schema written to [bold]{out}[/]", highlight=False)
 
 
+@app.command()
+def check(
+    out: Annotated[Path, typer.Option(help="Where to write the validation report.")] = Path(
+        "docs/validation.md"
+    ),
+    jobs: Annotated[int, typer.Option(min=1, help="Worker processes.")] = 1,
+    case: Annotated[
+        list[str] | None,
+        typer.Option("--case", help="Run only this case, e.g. --case mmc-03 (repeatable)."),
+    ] = None,
+) -> None:
+    """Run the validation cases against queueing theory and write the report.
+
+    Exit code 0 when every comparison passes, 1 when one fails (a bug in mppsim).
+    """
+    import time
+
+    from mppsim.validation import CASES, get_case, run_cases, write_report
+
+    with _user_errors():
+        try:
+            cases = [get_case(c) for c in case] if case else list(CASES)
+        except KeyError as error:
+            raise MppsimError(error.args[0]) from None
+        started = time.perf_counter()
+        progress = Progress(
+            TextColumn("[bold]{task.description}"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TimeElapsedColumn(),
+            console=errors,
+            transient=True,
+        )
+        with progress:
+            task = progress.add_task("Validating", total=len(cases))
+
+            def advance(result: Any) -> None:
+                mark = "[green]pass[/]" if result.passed else "[bold red]FAIL[/]"
+                progress.console.print(
+                    f"{mark} {result.case.id}: {result.case.model} "
+                    f"({result.visitors / 1e6:.1f}M visitors, {result.cpu_s:.0f} CPU s)",
+                    highlight=False,
+                )
+                progress.advance(task)
+
+            if jobs > 1:
+                with ProcessPoolExecutor(max_workers=jobs) as pool:
+                    results = run_cases(cases, executor=pool, progress=advance)
+            else:
+                results = run_cases(cases, progress=advance)
+        wall = time.perf_counter() - started
+        path = write_report(results, out, jobs=jobs, wall_s=wall)
+        failed = [c for r in results for c in r.comparisons if not c.passed]
+        n = sum(len(r.comparisons) for r in results)
+        if failed:
+            for c in failed:
+                errors.print(
+                    f"[bold red]FAIL[/] {c.case_id} {c.label}: reference {c.reference:.4g}, "
+                    f"simulated {c.mean:.4g} ± {c.half_width_95:.2g} (95%)",
+                    highlight=False,
+                )
+            console.print(f"{len(failed)} of {n} comparisons failed. Report: [bold]{path}[/]")
+            raise typer.Exit(code=1)
+        console.print(
+            f"[green]All {n} comparisons passed[/] ({len(results)} cases, {wall:.0f} s). "
+            f"Report: [bold]{path}[/]",
+            highlight=False,
+        )
+
+
 def _cell(scope: dict[str, Any], key: str, fmt: str, ci: bool = False) -> str:
     value = scope.get(key)
     if value is None:

@@ -22,6 +22,8 @@ FORBIDDEN = {
     "stats": ("mppsim.model", "mppsim.experiment", "mppsim.cli", "simpy", "pydantic"),
     "scenario": ("mppsim.model", "mppsim.experiment", "mppsim.cli", "simpy"),
     "experiment": ("mppsim.cli",),
+    "validation": ("mppsim.cli", "ciw"),
+    "report": ("mppsim.model", "mppsim.experiment", "mppsim.cli", "simpy"),
 }
 
 
