@@ -74,6 +74,19 @@ def _user_errors() -> Iterator[None]:
         raise typer.Exit(code=1) from None
 
 
+def _progress(*, disable: bool = False) -> Progress:
+    """Return the progress bar the commands show on stderr while they work."""
+    return Progress(
+        TextColumn("[bold]{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=errors,
+        transient=True,
+        disable=disable,
+    )
+
+
 @app.command()
 def run(
     scenario: ScenarioPath,
@@ -96,15 +109,7 @@ def run(
 
     with _user_errors():
         loaded = load_scenario(scenario, set_ or ())
-        progress = Progress(
-            TextColumn("[bold]{task.description}"),
-            BarColumn(),
-            MofNCompleteColumn(),
-            TimeElapsedColumn(),
-            console=errors,
-            transient=True,
-            disable=quiet,
-        )
+        progress = _progress(disable=quiet)
         with progress:
             task = progress.add_task(f"Simulating {loaded.name}", total=replications)
 
@@ -187,14 +192,7 @@ def check(
         except KeyError as error:
             raise MppsimError(error.args[0]) from None
         started = time.perf_counter()
-        progress = Progress(
-            TextColumn("[bold]{task.description}"),
-            BarColumn(),
-            MofNCompleteColumn(),
-            TimeElapsedColumn(),
-            console=errors,
-            transient=True,
-        )
+        progress = _progress()
         with progress:
             task = progress.add_task("Validating", total=len(cases))
 
