@@ -8,7 +8,6 @@ the start of the horizon in steady-state mode).
 
 from __future__ import annotations
 
-import numpy as np
 import pandas as pd
 
 __all__ = [
@@ -19,7 +18,6 @@ __all__ = [
     "TIMESERIES_COLUMNS",
     "VISIT_COLUMNS",
     "empty_visits",
-    "visits_frame",
 ]
 
 OUTCOMES = ("served", "balked", "reneged", "turned_away", "no_show")
@@ -68,47 +66,6 @@ TIMESERIES_COLUMNS: dict[str, str] = {
     #                        zones: "occupancy" (visitors present), "seated", "standing"
     "value": "float64",  # time-average over the bin
 }
-
-
-def visits_frame(records: list[tuple], *, replication: int, stations: list[str]) -> pd.DataFrame:
-    """Build the visits table from engine records.
-
-    Parameters
-    ----------
-    records : list of tuple
-        One tuple per row, in ``VISIT_COLUMNS`` order without ``replication``; the
-        ``station``, ``kind``, ``outcome`` and ``reason`` fields are int codes.
-    replication : int
-        Replication index written to every row.
-    stations : list of str
-        Station names, indexed by the station codes.
-
-    Returns
-    -------
-    pandas.DataFrame
-        Columns and dtypes as in ``VISIT_COLUMNS``.
-    """
-    if not records:
-        return empty_visits()
-    categories = {
-        "station": stations,
-        "kind": list(KINDS),
-        "outcome": list(OUTCOMES),
-        "reason": list(REASONS),
-    }
-    table = np.array(records, dtype=object)  # one conversion, then a column at a time
-    columns: dict[str, object] = {"replication": np.full(len(records), replication, dtype=np.int32)}
-    for i, name in enumerate(c for c in VISIT_COLUMNS if c != "replication"):
-        values = table[:, i]
-        if name in categories:
-            columns[name] = pd.Categorical.from_codes(
-                values.astype(np.int64), categories=categories[name]
-            )
-        elif VISIT_COLUMNS[name] == "category":
-            columns[name] = pd.Categorical(values.astype(str))
-        else:
-            columns[name] = values.astype(VISIT_COLUMNS[name])
-    return pd.DataFrame(columns)
 
 
 def empty_visits() -> pd.DataFrame:

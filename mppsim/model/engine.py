@@ -177,7 +177,6 @@ class _Day:
         self.ticket = [0.0] * n
         self.started = [math.nan] * n
         self.remaining = [math.nan] * n
-        self.at_server = [-1] * n
         self.walked = [0.0] * n  # minutes walked to the current leg's station
         self.last_row = [-1] * n
         self.walk_out: dict[int, float] = {}  # row -> minutes walked to the exit
@@ -450,7 +449,6 @@ class _Day:
         self.vstate[v] = IN_SERVICE
         if math.isnan(self.started[v]):
             self.started[v] = now
-        self.at_server[v] = i
         work = self.remaining[v]
         self.job_end[s][i] = now + work
         self._log(s)
