@@ -312,7 +312,13 @@ class _Day:
             if layout is not None and not self._enter_zone(v, layout.station_zone[s]):
                 self._refuse(v, BALKED, ZONE_FULL)
                 continue
-            self._join(v, s, q, now, self._work(v, work, r))
+            self._join(
+                v,
+                s,
+                q,
+                now,
+                work[self.vis.draw_index[v]] if type(work) is list else self._work(v, work, r),
+            )
             return
 
     def _on_walked(self, event) -> None:
@@ -458,33 +464,34 @@ class _Day:
         s, i, token = event.value
         if self.job_token[s][i] != token:
             return  # the service was interrupted by a break
-        v = self.job[s][i]
-        self.job[s][i] = -1
+        job = self.job[s]
+        v = job[i]
+        job[i] = -1
         self.busy[s] -= 1
-        self._free(s, i)
-        if v < 0:
-            return
-        self._record(v, SERVED, NO_REASON, self.env._now, self.started[v], i)
-        leg = self.legs[v][self.pos[v]]
-        self.pos[v] += 1
-        if self.kind[s] == KIOSK:
-            # the ticket is printed for the time the visitor joined the kiosk line
-            reason = self._ticket(leg[4], self.vis.priority_class[v], self.ticket[v])
-            if reason != NO_REASON:
-                self.ticket[v] = self.env._now
-                self._refuse(v, TURNED_AWAY, reason)
-        self._start_leg(v)
-
-    def _free(self, s: int, i: int) -> None:
-        """Counter ``i`` has finished: call the next ticket, or close if it is due to."""
+        # the counter is free: call the next ticket, or close if it is due to (as _free)
         if self.off[s][i] > 0:
             self.state[s][i] = OFF
             self.on_duty[s] -= 1
             self._log(s)
+        else:
+            self.state[s][i] = IDLE
+            if not self._call_next(s, i):
+                self._log(s)
+        if v < 0:
             return
-        self.state[s][i] = IDLE
-        if not self._call_next(s, i):
-            self._log(s)
+        self._record(v, SERVED, NO_REASON, self.env._now, self.started[v], i)
+        legs = self.legs[v]
+        pos = self.pos[v] = self.pos[v] + 1
+        if self.kind[s] == KIOSK:
+            # the ticket is printed for the time the visitor joined the kiosk line
+            reason = self._ticket(legs[pos - 1][4], self.vis.priority_class[v], self.ticket[v])
+            if reason != NO_REASON:
+                self.ticket[v] = self.env._now
+                self._refuse(v, TURNED_AWAY, reason)
+        elif pos >= len(legs) and self.layout is None:
+            self.vstate[v] = ABSENT  # the visit is over (what _finish does without a layout)
+            return
+        self._start_leg(v)
 
     def _call_next(self, s: int, i: int) -> bool:
         """Call the best waiting ticket among the queues counter ``i`` serves; False if none."""
