@@ -430,18 +430,11 @@ class _Day:
     def _serve(self, s: int, i: int, v: int) -> None:
         """Counter ``i`` of station ``s`` calls visitor ``v`` (who is no longer waiting)."""
         now = self.env._now
-        leg = self.legs[v][self.pos[v]]
         self.state[s][i] = BUSY
         self.busy[s] += 1
         self.job[s][i] = v
-        self.job_token[s][i] += 1
-        token = self.job_token[s][i]
-        if (
-            self.any_no_show
-            and self.kind[s] == AGENCY
-            and leg[5] == 0
-            and self.vis.no_show[v * self.vis.width + leg[3]]
-        ):
+        token = self.job_token[s][i] = self.job_token[s][i] + 1
+        if self.any_no_show and self._absent_when_called(s, v):
             self.vstate[v] = ABSENT
             self.started[v] = now
             self._record(v, NO_SHOW, NO_REASON, now + self.spec.recall_wait_min, now, i)
@@ -459,6 +452,13 @@ class _Day:
         self.job_end[s][i] = now + work
         self._log(s)
         self._after(work, self._on_done, (s, i, token))
+
+    def _absent_when_called(self, s: int, v: int) -> bool:
+        """Return True if the visitor called at an agency's first stage is not there."""
+        leg = self.legs[v][self.pos[v]]
+        return (
+            self.kind[s] == AGENCY and leg[5] == 0 and self.vis.no_show[v * self.vis.width + leg[3]]
+        )
 
     def _on_done(self, event) -> None:
         s, i, token = event.value
