@@ -129,6 +129,8 @@ def run(
                 f"seed {seed}, {result.wall_time_s:.2f} s."
             )
         console.print(f"Results: [bold]{folder}[/]", highlight=False)
+        if loaded.layout is not None and not quiet:
+            console.print(f"Floor plan: {folder / 'floor_plan.png'}", highlight=False)
 
 
 @app.command()
@@ -146,6 +148,7 @@ def validate(
             f"[green]OK[/] {scenario}: '{loaded.name}', {len(loaded.agencies)} agencies, "
             f"{n_counters} counters.",
             highlight=False,
+            soft_wrap=True,
         )
 
 
