@@ -312,13 +312,17 @@ class _Day:
             if layout is not None and not self._enter_zone(v, layout.station_zone[s]):
                 self._refuse(v, BALKED, ZONE_FULL)
                 continue
-            self._join(
-                v,
-                s,
-                q,
-                now,
-                work[self.vis.draw_index[v]] if type(work) is list else self._work(v, work, r),
+            # join the queue (or go straight to an idle counter that serves it)
+            self.started[v] = math.nan
+            self.remaining[v] = (
+                work[self.vis.draw_index[v]] if type(work) is list else self._work(v, work, r)
             )
+            state = self.state[s]
+            for i in self.queue_servers[s][q]:
+                if state[i] == IDLE:
+                    self._serve(s, i, v)
+                    return
+            self._wait(v, s, q, now)
             return
 
     def _on_walked(self, event) -> None:
@@ -397,13 +401,8 @@ class _Day:
             self.tickets[svc] += 1
         return NO_REASON
 
-    def _join(self, v: int, s: int, q: int, now: float, work: float) -> None:
-        self.started[v] = math.nan
-        self.remaining[v] = work
-        for i in self.queue_servers[s][q]:
-            if self.state[s][i] == IDLE:
-                self._serve(s, i, v)
-                return
+    def _wait(self, v: int, s: int, q: int, now: float) -> None:
+        """Put visitor ``v`` in line at queue ``q`` of station ``s`` (no counter is free)."""
         self.token[v] += 1
         self.vstate[v] = WAITING
         cls = self.vis.priority_class[v] if self.kind[s] == AGENCY else 0
