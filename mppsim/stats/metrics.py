@@ -119,33 +119,46 @@ def replication_metrics(
     }
 
     # agency rows collapse into service requests; kiosk and info desk rows stay legs
-    is_agency = rows["kind"] == "agency"
-    requests = (
-        rows[is_agency]
-        .groupby(["station", "visitor", "request"], sort=False, observed=True)
-        .agg(
-            _code=("_code", "max"),
-            wait_min=("_waited", "sum"),
-            ticket_min=("ticket_min", "min"),
-            end_min=("end_min", "max"),
-            walk_min=("walk_min", "sum"),
-        )
-        .reset_index()
-    )
-    legs = rows[~is_agency]
+    station_code = rows["station"].cat.codes.to_numpy()
+    is_agency = (rows["kind"] == "agency").to_numpy()
+    agency = {
+        "station": station_code[is_agency],
+        "visitor": rows["visitor"].to_numpy()[is_agency],
+        "request": rows["request"].to_numpy()[is_agency],
+    }
+    starts, order = _groups([agency["station"], agency["visitor"], agency["request"]])
+
+    def per_request(column: str, reduce: np.ufunc) -> np.ndarray:
+        return reduce.reduceat(rows[column].to_numpy()[is_agency][order], starts)
+
+    requests = {
+        "station": agency["station"][order][starts],
+        "_code": per_request("_code", np.maximum),
+        "wait_min": per_request("_waited", np.add),
+        "ticket_min": per_request("ticket_min", np.minimum),
+        "end_min": per_request("end_min", np.maximum),
+        "walk_min": per_request("walk_min", np.add),
+    }
+    legs = {
+        "station": station_code[~is_agency],
+        "_code": rows["_code"].to_numpy()[~is_agency],
+        "wait_min": rows["_waited"].to_numpy()[~is_agency],
+        "ticket_min": rows["ticket_min"].to_numpy()[~is_agency],
+        "end_min": rows["end_min"].to_numpy()[~is_agency],
+        "walk_min": rows["walk_min"].to_numpy()[~is_agency],
+    }
+    categories = list(rows["station"].cat.categories)
 
     result = [_mpp_row(rows, logs, stations, windows, last_end, waiting_at_close)]
     for name, window in stations.items():
         units = requests if window.kind == "agency" else legs
-        mask = (units["station"] == name).to_numpy()
+        mask = units["station"] == (categories.index(name) if name in categories else -1)
         row = _tally(
-            units["_code"].to_numpy()[mask],
-            units["wait_min"].to_numpy()[mask]
-            if window.kind == "agency"
-            else units["_waited"].to_numpy()[mask],
-            units["ticket_min"].to_numpy()[mask],
-            units["end_min"].to_numpy()[mask],
-            units["walk_min"].to_numpy()[mask],
+            units["_code"][mask],
+            units["wait_min"][mask],
+            units["ticket_min"][mask],
+            units["end_min"][mask],
+            units["walk_min"][mask],
         )
         row.update(_levels(logs[name], windows[name]))
         row["still_waiting_at_close"] = float(waiting_at_close.get(name, 0))
@@ -155,6 +168,22 @@ def replication_metrics(
 
 
 Log = tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]  # times, busy, queue, on_duty
+
+
+def _groups(keys: list[np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
+    """Sort rows by ``keys`` and return (start of each group, sort order).
+
+    With the order applied, ``ufunc.reduceat(values[order], starts)`` reduces each group.
+    """
+    if len(keys[0]) == 0:
+        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
+    order = np.lexsort(keys[::-1])
+    changed = np.zeros(len(order), dtype=bool)
+    changed[0] = True
+    for key in keys:
+        ordered = key[order]
+        changed[1:] |= ordered[1:] != ordered[:-1]
+    return np.flatnonzero(changed), order
 
 
 def _split_levels(levels: pd.DataFrame, stations: Mapping[str, StationWindow]) -> dict[str, Log]:
@@ -237,28 +266,28 @@ def _mpp_row(
     waiting_at_close: Mapping[str, int],
 ) -> dict[str, float | str]:
     """Return the whole MPP's row: visitors, and levels summed over agencies."""
-    # a visitor's outcome is that of their first agency request that was not served
-    agency = rows[(rows["kind"] == "agency") & (rows["_code"] > 0)]
-    failed = agency.sort_values(["visitor", "leg"]).groupby("visitor")["_code"].first()
-    grouped = rows.groupby("visitor")
-    visitors = pd.DataFrame(
-        {
-            "wait_min": grouped["_waited"].sum(),
-            "ticket_min": grouped["arrival_min"].first(),
-            "end_min": grouped["end_min"].max(),
-            "walk_min": grouped["_walked"].sum(),
-        }
-    )
-    code = failed.reindex(visitors.index, fill_value=0).to_numpy(dtype=np.int64)
+    # one entry per visitor (ids are 0..n-1); a visitor's outcome is that of their first
+    # agency request that was not served
+    visitor = rows["visitor"].to_numpy().astype(np.int64)
+    size = int(visitor.max()) + 1 if len(visitor) else 0
+    present = np.bincount(visitor, minlength=size) > 0
+    code = np.zeros(size, dtype=np.int64)
+    failed = ((rows["kind"] == "agency") & (rows["_code"] > 0)).to_numpy()
+    if failed.any():
+        order = np.lexsort((rows["leg"].to_numpy()[failed], visitor[failed]))
+        failed_visitor = visitor[failed][order]
+        first = np.ones(len(order), dtype=bool)
+        first[1:] = failed_visitor[1:] != failed_visitor[:-1]
+        code[failed_visitor[first]] = rows["_code"].to_numpy()[failed][order][first]
+    wait = np.bincount(visitor, weights=rows["_waited"].to_numpy(), minlength=size)
+    walk = np.bincount(visitor, weights=rows["_walked"].to_numpy(), minlength=size)
+    arrival = np.zeros(size)
+    arrival[visitor] = rows["arrival_min"].to_numpy()
+    end = np.full(size, -np.inf)
+    np.maximum.at(end, visitor, rows["end_min"].to_numpy())
     row: dict[str, float | str] = {
         "scope": "mpp",
-        **_tally(
-            code,
-            visitors["wait_min"].to_numpy(),
-            visitors["ticket_min"].to_numpy(),
-            visitors["end_min"].to_numpy(),
-            visitors["walk_min"].to_numpy(),
-        ),
+        **_tally(code[present], wait[present], arrival[present], end[present], walk[present]),
     }
     agencies = [name for name, w in stations.items() if w.kind == "agency"]
     totals = np.array([_busy_on_duty(logs[a], windows[a]) for a in agencies]).reshape(-1, 2)
