@@ -20,7 +20,7 @@ import pandas as pd
 
 from mppsim.model.compile import compile_scenario
 from mppsim.model.engine import ReplicationResult, simulate_spec
-from mppsim.model.spec import AGENCY, INFO_DESK, KIOSK, ModelSpec
+from mppsim.model.spec import ModelSpec
 from mppsim.stats.intervals import summarize
 from mppsim.stats.metrics import (
     METRICS,
@@ -30,14 +30,12 @@ from mppsim.stats.metrics import (
     timeseries,
     zone_metrics,
 )
-from mppsim.tables import empty_visits
+from mppsim.tables import KINDS, empty_visits
 
 if TYPE_CHECKING:
     from mppsim.scenario.schema import Scenario
 
 __all__ = ["RunResult", "run", "simulate", "summary_dict"]
-
-KIND_NAMES = {KIOSK: "kiosk", INFO_DESK: "info_desk", AGENCY: "agency"}
 
 
 @dataclass(frozen=True)
@@ -103,12 +101,10 @@ def station_windows(spec: ModelSpec) -> dict[str, StationWindow]:
     for station in spec.stations:
         if spec.mode == "horizon":
             window = StationWindow(
-                KIND_NAMES[station.kind], spec.warmup_min, spec.observe_end_min, False
+                KINDS[station.kind], spec.warmup_min, spec.observe_end_min, False
             )
         else:
-            window = StationWindow(
-                KIND_NAMES[station.kind], station.open_min, station.close_min, True
-            )
+            window = StationWindow(KINDS[station.kind], station.open_min, station.close_min, True)
         windows[station.name] = window
     return windows
 
@@ -230,7 +226,7 @@ def summary_dict(
         row["scope"]: {key: _json_number(row[key]) for key in table.columns if key != "scope"}
         for row in table.to_dict("records")
     }
-    kinds = {station.name: KIND_NAMES[station.kind] for station in spec.stations}
+    kinds = {station.name: KINDS[station.kind] for station in spec.stations}
     summary: dict[str, Any] = {
         "scenario": scenario_name,
         "mode": spec.mode,

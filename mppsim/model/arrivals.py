@@ -14,12 +14,10 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from mppsim.model.spec import ModelSpec
+from mppsim.model.spec import PRIORITY, WALK_IN, ModelSpec
 from mppsim.streams import Streams
 
 __all__ = ["Visitors", "draw_visitors", "walk_in_times"]
-
-PRIORITY, BOOKED, WALK_IN = 0, 1, 2
 
 
 @dataclass(frozen=True, slots=True)

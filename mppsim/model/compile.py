@@ -16,9 +16,11 @@ import numpy as np
 
 from mppsim.model.spec import (
     AGENCY,
+    BOOKED,
     INFO_DESK,
     KIOSK,
     NO_LIMIT,
+    WALK_IN,
     AppointmentSpec,
     BreakSpec,
     LayoutSpec,
@@ -36,8 +38,6 @@ if TYPE_CHECKING:
     from mppsim.scenario.schema import Agency, DayProfile, Scenario
 
 __all__ = ["compile_scenario"]
-
-PRIORITY, BOOKED, WALK_IN = 0, 1, 2
 
 
 def compile_scenario(scenario: Scenario) -> ModelSpec:

@@ -26,7 +26,7 @@ import simpy
 from simpy.events import NORMAL
 
 from mppsim.model.arrivals import Visitors, draw_visitors
-from mppsim.model.spec import AGENCY, KIOSK, ModelSpec
+from mppsim.model.spec import AGENCY, BOOKED, KIOSK, ModelSpec
 from mppsim.streams import Streams
 from mppsim.tables import KINDS, OUTCOMES, REASONS, empty_visits
 
@@ -395,7 +395,7 @@ class _Day:
             return CLOSED
         if when > station.ticket_cutoff_min:
             return CLOSING
-        if priority_class != 1:  # booked visitors called first are outside the quota
+        if priority_class != BOOKED:  # booked visitors called first are outside the quota
             if self.tickets[svc] >= service.quota:
                 return QUOTA
             self.tickets[svc] += 1

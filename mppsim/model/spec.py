@@ -16,8 +16,11 @@ from mppsim.distributions import Sampler
 
 __all__ = [
     "AGENCY",
+    "BOOKED",
     "INFO_DESK",
     "KIOSK",
+    "PRIORITY",
+    "WALK_IN",
     "AppointmentSpec",
     "BreakSpec",
     "LayoutSpec",
@@ -31,6 +34,10 @@ __all__ = [
 
 KIOSK, INFO_DESK, AGENCY = 0, 1, 2
 """Station kinds, as codes into ``tables.KINDS``."""
+
+PRIORITY, BOOKED, WALK_IN = 0, 1, 2
+"""Priority classes, called in this order: priority visitors, booked visitors called
+first, walk-ins (the visits table's ``priority_class``)."""
 
 NO_LIMIT = math.inf
 
