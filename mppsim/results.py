@@ -33,8 +33,6 @@ if TYPE_CHECKING:
 __all__ = [
     "RESULT_FILES",
     "default_out_dir",
-    "read_summary",
-    "read_visits",
     "scenario_hash",
     "scenario_yaml",
     "write_run",
@@ -115,16 +113,6 @@ def write_run(run: RunResult, out_dir: str | Path | None = None) -> Path:
             raise MppsimError(f"could not write the results folder {target}: {error}") from None
         raise
     return target
-
-
-def read_summary(folder: str | Path) -> dict[str, Any]:
-    """Return the summary.json of a results folder."""
-    return json.loads((Path(folder) / "summary.json").read_text(encoding="utf-8"))
-
-
-def read_visits(folder: str | Path) -> pd.DataFrame:
-    """Return the visits table of a results folder."""
-    return pd.read_parquet(Path(folder) / "visits.parquet")
 
 
 def _free_name(target: Path) -> Path:

@@ -53,13 +53,14 @@ def floor_plan_figure(scenario: Scenario, summary: dict[str, Any]) -> Figure:
     norm = Normalize(0.0, CROWDING_MAX)
     cmap = colormaps["RdYlGn_r"]
     zones_summary = summary.get("zones", {})
-    agencies_in: dict[str, list[str]] = {}
+    # the text lines for what sits in each zone: agencies, kiosks, information desk
+    labels_in: dict[str, list[str]] = {}
     for agency_id, zone_id in layout.agencies.items():
-        agencies_in.setdefault(zone_id, []).append(agency_id)
-    for key, label in (("kiosk", "kiosks"), ("info_desk", "information desk")):
+        labels_in.setdefault(zone_id, []).append(_agency_line(agency_id, scenario, summary))
+    for key, label in (("kiosk", "[kiosks]"), ("info_desk", "[information desk]")):
         zone_id = getattr(layout, key)
         if zone_id is not None and getattr(scenario, key) is not None:
-            agencies_in.setdefault(zone_id, []).append(f"[{label}]")
+            labels_in.setdefault(zone_id, []).append(label)
 
     for ax, (floor_id, floor) in zip(axes, floors, strict=True):
         ax.add_patch(Rectangle((0, 0), floor.width, floor.depth, fill=False, linewidth=1.5))
@@ -83,8 +84,7 @@ def floor_plan_figure(scenario: Scenario, summary: dict[str, Any]) -> Figure:
             lines = [zone_id]
             seats_text = "unlimited" if seats is None else f"{seats:.0f}"
             lines.append(f"peak {peak:.0f} / seats {seats_text}")
-            for name in agencies_in.get(zone_id, []):
-                lines.append(_agency_line(name, scenario, summary))
+            lines += labels_in.get(zone_id, [])
             if zone_id == layout.entrance:
                 lines.append("(entrance)")
             narrow = zone.width < 0.6 * zone.depth
@@ -113,8 +113,6 @@ def floor_plan_figure(scenario: Scenario, summary: dict[str, Any]) -> Figure:
 
 
 def _agency_line(name: str, scenario: Scenario, summary: dict[str, Any]) -> str:
-    if name.startswith("["):
-        return name
     counters = sum(scenario.agencies[name].counter_groups().values())
     wait = summary.get("agencies", {}).get(name, {}).get("wait_mean_min")
     wait_text = "–" if wait is None else f"{wait:.0f} min"
