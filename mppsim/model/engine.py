@@ -266,13 +266,14 @@ class _Day:
                 legs.append((stage.station, stage.queue, draws, r, svc, k, end, needs_ticket))
         return legs
 
-    def _work(self, v: int, work, r: int) -> float:
-        """Counter time of visitor ``v`` at a leg, drawn before the run."""
+    def _desk_work(self, v: int, work: str, r: int) -> float:
+        """Kiosk or information-desk time of visitor ``v``, drawn before the run.
+
+        (Agency stage times are looked up inline in ``_start_leg``: the hot path.)
+        """
         if work is KIOSK_WORK:
             return self.vis.kiosk_times[v * self.vis.width + r]
-        if work is INFO_WORK:
-            return self.vis.info_time[v]
-        return work[self.vis.draw_index[v]]
+        return self.vis.info_time[v]
 
     def _start_leg(self, v: int) -> None:
         layout = self.layout
@@ -315,7 +316,7 @@ class _Day:
             # join the queue (or go straight to an idle counter that serves it)
             self.started[v] = math.nan
             self.remaining[v] = (
-                work[self.vis.draw_index[v]] if type(work) is list else self._work(v, work, r)
+                work[self.vis.draw_index[v]] if type(work) is list else self._desk_work(v, work, r)
             )
             state = self.state[s]
             for i in self.queue_servers[s][q]:
