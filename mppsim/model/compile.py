@@ -264,8 +264,8 @@ def _calendar_rates(
     edges = [*starts, cutoff]
     weights = np.array(list(profile.values()), dtype=float)
     lengths = np.diff(edges)
-    if np.any(lengths <= 0):
-        raise ValueError("arrival profile must start before the ticket cut-off")
+    # the schema rejects profiles that start at or after the cut-off (Scenario._consistent)
+    assert np.all(lengths > 0), "arrival profile intervals must have positive length"
     expected = scenario.arrivals.daily_visitors * day.demand_factor
     rates = expected * weights / weights.sum() / lengths
     return tuple(float(e) for e in edges), tuple(float(r) for r in rates)
