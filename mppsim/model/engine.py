@@ -18,7 +18,7 @@ from __future__ import annotations
 import math
 from collections import deque
 from dataclasses import dataclass
-from heapq import heappush
+from heapq import heappop, heappush
 
 import numpy as np
 import pandas as pd
@@ -38,6 +38,7 @@ SERVED, BALKED, RENEGED, TURNED_AWAY, NO_SHOW = range(len(OUTCOMES))
 NO_REASON, QUOTA, CLOSING, CLOSED, ZONE_FULL = range(len(REASONS))
 N_CLASSES = 3
 KIOSK_WORK, INFO_WORK = "kiosk", "info_desk"  # work sources of legs other than agency stages
+RECORD_WIDTH = 9  # values per visit record (see _Day._record)
 
 LEVEL_COLUMNS = ("time_min", "station", "busy", "queue", "on_duty")
 """Columns of ``ReplicationResult.levels``: a step function per station."""
@@ -117,20 +118,6 @@ def simulate_spec(spec: ModelSpec, seed: int, replication: int = 0) -> Replicati
     )
 
 
-_NO_LEGS: list[tuple] = []
-
-
-class _Due:
-    """A scheduled callback: the least a SimPy environment needs to process an event."""
-
-    __slots__ = ("callbacks", "value")
-    _ok = True
-
-    def __init__(self, callback, value) -> None:
-        self.callbacks = [callback]
-        self.value = value
-
-
 class _Day:
     """The mutable state of one replication while it runs."""
 
@@ -140,13 +127,19 @@ class _Day:
         self.env = simpy.Environment()
         self.queue = self.env._queue
         self.eid = self.env._eid
-        self.records: list[tuple] = []
+        self.records: list[float] = []  # RECORD_WIDTH values per row, flat (see _record)
         self.levels: list[float] = []
         self.waiting_at_close: dict[str, int] = {}
         stations = spec.stations
         self.kind = [st.kind for st in stations]
+        self.is_agency = [st.kind == AGENCY for st in stations]
         self.queues = [[[deque() for _ in range(N_CLASSES)] for _ in st.queues] for st in stations]
         self.server_queues = [st.server_queues() for st in stations]
+        # for a counter that calls from one queue only, that queue's lines (else None)
+        self.only_queue = [
+            [self.queues[s][qs[0]] if len(qs) == 1 else None for qs in self.server_queues[s]]
+            for s in range(len(stations))
+        ]
         self.queue_servers = [[q.servers for q in st.queues] for st in stations]
         self.state = [[OFF] * st.n_servers for st in stations]
         self.off = [[1] * st.n_servers for st in stations]  # reasons to be closed; 1 = not open yet
@@ -158,19 +151,27 @@ class _Day:
         self.on_duty = [0] * len(stations)
         self.closed = [False] * len(stations)
         self.tickets = [0] * len(spec.services)
-        self.cutoff = [st.ticket_cutoff_min for st in stations]
-        self.balk_at = [st.balk_queue_length for st in stations]
+        # a kiosk refuses newcomers after its cut-off; other stations check tickets instead
+        self.kiosk_cutoff = [
+            st.ticket_cutoff_min if st.kind == KIOSK else math.inf for st in stations
+        ]
+        self.balk_at = [st.balk_queue_length if st.kind == AGENCY else math.inf for st in stations]
         self.turn_away = spec.at_close == "turn_away"
         self.any_no_show = spec.no_show > 0
         self.names = [[(svc.service, stage.name) for stage in svc.stages] for svc in spec.services]
-        # a service with a stage that no counter serves (a counter group of size 0) is closed
-        self.staffed = [
-            all(self.queue_servers[svc.station][stage.queue] for stage in svc.stages)
+        # a service is closed when its agency is closed that day or has a stage that no
+        # counter serves (a counter group of size 0)
+        self.svc_closed = [
+            not stations[svc.station].is_open
+            or stations[svc.station].n_servers == 0
+            or not all(self.queue_servers[svc.station][stage.queue] for stage in svc.stages)
             for svc in spec.services
         ]
+        self.svc_cutoff = [stations[svc.station].ticket_cutoff_min for svc in spec.services]
+        self.quota = [svc.quota for svc in spec.services]
         n = len(visitors)
-        self.legs: list[list[tuple]] = [_NO_LEGS] * n
         self.templates: dict[tuple[tuple[int, ...], bool], list[tuple]] = {}
+        self.legs = self._plan_all()
         self.pos = [0] * n
         self.vstate = [ABSENT] * n
         self.token = [0] * n
@@ -190,16 +191,26 @@ class _Day:
     # ----------------------------------------------------------------- scheduling
 
     def _after(self, delay: float, callback, value) -> None:
-        """Call ``callback(event)`` in ``delay`` minutes, with ``event.value`` = ``value``.
+        """Call ``callback(value)`` in ``delay`` minutes.
 
-        Equivalent to ``env.timeout(delay, value)`` with the callback appended (the same
-        priority and event-id order), without building a full SimPy event.
+        The entry goes on the SimPy environment's queue with the same time, priority and
+        event id as ``env.timeout(delay, value)`` would get, so it is processed in the
+        same order; it is a plain tuple, not a SimPy event (see ``run``).
         """
-        heappush(self.queue, (self.env._now + delay, NORMAL, next(self.eid), _Due(callback, value)))
+        heappush(self.queue, (self.env._now + delay, NORMAL, next(self.eid), callback, value))
 
     def run(self) -> None:
-        """Schedule openings, breaks, closings and the first arrival, then run to the end."""
+        """Schedule openings, breaks and closings, then process every event in order.
+
+        The day's schedule consists of SimPy timeouts with callbacks. The visitors' events
+        are light entries on the same queue (``_after``), and arrivals, drawn before the
+        run, are merged in from their sorted list, each with the event id it would have
+        had as a timeout scheduled by the previous arrival. The loop below is SimPy's
+        ``Environment.run`` for both kinds of entry: (time, priority, event id) order,
+        a SimPy event's callbacks called with the event, a light entry's with its value.
+        """
         spec = self.spec
+        env = self.env
         for s, station in enumerate(spec.stations):
             if not station.is_open or station.n_servers == 0:
                 continue
@@ -207,33 +218,66 @@ class _Day:
             # a ticket at the instant a break starts (breaks first), and closing comes
             # before a break end so turn_away flushes the queue before counters reopen
             for brk in station.breaks:
-                self._after(brk.start_min, self._on_break_start, (s, brk.servers))
-            self._after(station.open_min, self._on_open, s)
+                self._timeout(brk.start_min, self._on_break_start, (s, brk.servers))
+            self._timeout(station.open_min, self._on_open, s)
             if math.isfinite(station.close_min):
-                self._after(station.close_min, self._on_close, s)
+                self._timeout(station.close_min, self._on_close, s)
             for brk in station.breaks:
-                self._after(brk.end_min, self._on_break_end, (s, brk.servers))
-        if len(self.vis):
-            self._after(max(0.0, self.vis.arrival_min[0]), self._on_arrival, 0)
-        self.env.run()
+                self._timeout(brk.end_min, self._on_break_end, (s, brk.servers))
+
+        queue, eid = self.queue, self.eid
+        arrivals = self.vis.arrival_min
+        n = len(arrivals)
+        legs_of, start_leg = self.legs, self._start_leg
+        inf = math.inf
+        nxt = 0  # the next visitor to arrive
+        arrive_at, arrive_eid = inf, 0
+        if n:
+            arrive_at, arrive_eid = env._now + max(0.0, arrivals[0]), next(eid)
+        while True:
+            if queue:
+                entry = queue[0]
+                at = entry[0]
+                take_arrival = arrive_at < at or (arrive_at == at and arrive_eid < entry[2])
+            elif arrive_at == inf:
+                break
+            else:
+                take_arrival = True
+            if take_arrival:
+                env._now = now = arrive_at
+                v = nxt
+                nxt += 1
+                if nxt < n:
+                    gap = arrivals[nxt] - now
+                    arrive_at, arrive_eid = now + (gap if gap > 0.0 else 0.0), next(eid)  # noqa: FURB136 (max() is a call)
+                else:
+                    arrive_at = inf
+                if legs_of[v]:
+                    start_leg(v)
+                continue
+            heappop(queue)
+            env._now = at
+            if len(entry) == 5:
+                entry[3](entry[4])
+            else:  # a SimPy event, as Environment.step processes it
+                event = entry[3]
+                callbacks, event.callbacks = event.callbacks, None
+                for callback in callbacks:
+                    callback(event)
+                if not event._ok and not hasattr(event, "_defused"):
+                    raise event._value
+
+    def _timeout(self, delay: float, callback, value) -> None:
+        """Schedule a SimPy timeout of ``delay`` minutes with ``callback(event)``."""
+        self.env.timeout(delay, value).callbacks.append(callback)
 
     def _log(self, s: int) -> None:
         self.levels.extend((self.env._now, s, self.busy[s], self.waiting[s], self.on_duty[s]))
 
     # ----------------------------------------------------------------- visitors
 
-    def _on_arrival(self, event) -> None:
-        v = event.value
-        nxt = v + 1
-        arrivals = self.vis.arrival_min
-        if nxt < len(arrivals):
-            self._after(max(0.0, arrivals[nxt] - self.env._now), self._on_arrival, nxt)
-        legs = self.legs[v] = self._plan(v)
-        if legs:
-            self._start_leg(v)
-
-    def _plan(self, v: int) -> list[tuple]:
-        """Return the visitor's legs, in order (shared by visitors with the same visit).
+    def _plan_all(self) -> list[list[tuple]]:
+        """Return each visitor's legs, in order (shared by visitors with the same visit).
 
         Each leg is (station, queue, work, request, service, stage, skip_to, needs_ticket):
         ``work`` is the stage's list of drawn counter times (indexed by the visitor's draw
@@ -241,11 +285,14 @@ class _Day:
         leg's request, ``needs_ticket`` whether the ticket is taken on arrival at the agency
         (no kiosk pass before it).
         """
-        vis = self.vis
-        key = (vis.services[v], not math.isnan(vis.info_time[v]))
-        legs = self.templates.get(key)
-        if legs is None:
-            legs = self.templates[key] = self._template(*key)
+        templates = self.templates
+        legs = []
+        for services, info in zip(self.vis.services, self.vis.info_time, strict=True):
+            key = (services, not math.isnan(info))  # NaN: no information-desk visit
+            template = templates.get(key)
+            if template is None:
+                template = templates[key] = self._template(*key)
+            legs.append(template)
         return legs
 
     def _template(self, services: tuple[int, ...], asks_info: bool) -> list[tuple]:
@@ -266,21 +313,20 @@ class _Day:
                 legs.append((stage.station, stage.queue, draws, r, svc, k, end, needs_ticket))
         return legs
 
-    def _desk_work(self, v: int, work: str, r: int) -> float:
-        """Kiosk or information-desk time of visitor ``v``, drawn before the run.
-
-        (Agency stage times are looked up inline in ``_start_leg``: the hot path.)
-        """
-        if work is KIOSK_WORK:
-            return self.vis.kiosk_times[v * self.vis.width + r]
-        return self.vis.info_time[v]
-
     def _start_leg(self, v: int) -> None:
+        """Take visitor ``v`` to their current leg: walk, ticket, checks, then queue or serve.
+
+        The hot path: a leg that is refused moves on to the next request in the loop;
+        a leg that is joined ends it. Serving at an idle counter is ``_serve`` inlined
+        for the case without no-shows (the same state changes, log entry and event).
+        """
         layout = self.layout
+        legs = self.legs[v]
+        n_legs = len(legs)
+        env = self.env
         while True:
-            legs = self.legs[v]
             pos = self.pos[v]
-            if pos >= len(legs):
+            if pos >= n_legs:
                 self._finish(v)
                 return
             s, q, work, r, svc, k, _skip_to, needs_ticket = legs[pos]
@@ -291,44 +337,60 @@ class _Day:
                     minutes = self._walk_minutes(v, self.vzone[v], target, pos)
                     self.vzone[v] = target
                     self.walked[v] = minutes
-                    self._after(minutes, self._on_walked, v)
+                    self._after(minutes, self._start_leg, v)
                     return
-            now = self.env._now
+            now = env._now
             self.ticket[v] = now
             if needs_ticket:
-                reason = self._ticket(svc, self.vis.priority_class[v], now)
-                if reason != NO_REASON:
-                    self._refuse(v, TURNED_AWAY, reason)
+                if self.svc_closed[svc]:
+                    self._refuse(v, TURNED_AWAY, CLOSED)
                     continue
-            kind = self.kind[s]
-            if kind == KIOSK and now > self.cutoff[s]:
+                if now > self.svc_cutoff[svc]:
+                    self._refuse(v, TURNED_AWAY, CLOSING)
+                    continue
+                if self.vis.priority_class[v] != BOOKED:  # booked: outside the quota
+                    if self.tickets[svc] >= self.quota[svc]:
+                        self._refuse(v, TURNED_AWAY, QUOTA)
+                        continue
+                    self.tickets[svc] += 1
+            if now > self.kiosk_cutoff[s] or (self.turn_away and self.closed[s]):
                 self._refuse(v, TURNED_AWAY, CLOSING)
                 continue
-            if self.turn_away and self.closed[s]:
-                self._refuse(v, TURNED_AWAY, CLOSING)
-                continue
-            if kind == AGENCY and k == 0 and self.waiting[s] >= self.balk_at[s]:
+            if k == 0 and self.waiting[s] >= self.balk_at[s]:
                 self._refuse(v, BALKED, NO_REASON)
                 continue
             if layout is not None and not self._enter_zone(v, layout.station_zone[s]):
                 self._refuse(v, BALKED, ZONE_FULL)
                 continue
-            # join the queue (or go straight to an idle counter that serves it)
-            self.started[v] = math.nan
-            self.remaining[v] = (
-                work[self.vis.draw_index[v]] if type(work) is list else self._desk_work(v, work, r)
-            )
+            # join the queue, or go straight to an idle counter that serves it
+            if type(work) is list:
+                work_min = self.remaining[v] = work[self.vis.draw_index[v]]
+            elif work is KIOSK_WORK:
+                work_min = self.remaining[v] = self.vis.kiosk_times[v * self.vis.width + r]
+            else:
+                work_min = self.remaining[v] = self.vis.info_time[v]
             state = self.state[s]
             for i in self.queue_servers[s][q]:
                 if state[i] == IDLE:
-                    self._serve(s, i, v)
+                    if self.any_no_show:
+                        self.started[v] = math.nan
+                        self._serve(s, i, v)
+                        return
+                    state[i] = BUSY
+                    self.busy[s] += 1
+                    self.job[s][i] = v
+                    token = self.job_token[s][i] = self.job_token[s][i] + 1
+                    self.vstate[v] = IN_SERVICE
+                    self.started[v] = now
+                    end = self.job_end[s][i] = now + work_min
+                    self.levels.extend((now, s, self.busy[s], self.waiting[s], self.on_duty[s]))
+                    heappush(
+                        self.queue, (end, NORMAL, next(self.eid), self._on_done, (s, i, token))
+                    )
                     return
+            self.started[v] = math.nan
             self._wait(v, s, q, now)
             return
-
-    def _on_walked(self, event) -> None:
-        """Continue the journey once the visitor reaches the zone of their next station."""
-        self._start_leg(event.value)
 
     def _walk_minutes(self, v: int, origin: int, target: int, leg: int) -> float:
         layout = self.layout
@@ -389,33 +451,36 @@ class _Day:
         self.pos[v] = legs[pos][6]
 
     def _ticket(self, svc: int, priority_class: int, when: float) -> int:
-        """Issue a ticket for service ``svc`` at ``when``; return the refusal reason, if any."""
-        service = self.spec.services[svc]
-        station = self.spec.stations[service.station]
-        if not station.is_open or station.n_servers == 0 or not self.staffed[svc]:
+        """Issue a ticket for service ``svc`` at ``when``; return the refusal reason, if any.
+
+        (``_start_leg`` does the same checks inline for tickets taken at the agency.)
+        """
+        if self.svc_closed[svc]:
             return CLOSED
-        if when > station.ticket_cutoff_min:
+        if when > self.svc_cutoff[svc]:
             return CLOSING
         if priority_class != BOOKED:  # booked visitors called first are outside the quota
-            if self.tickets[svc] >= service.quota:
+            if self.tickets[svc] >= self.quota[svc]:
                 return QUOTA
             self.tickets[svc] += 1
         return NO_REASON
 
     def _wait(self, v: int, s: int, q: int, now: float) -> None:
         """Put visitor ``v`` in line at queue ``q`` of station ``s`` (no counter is free)."""
-        self.token[v] += 1
+        token = self.token[v] = self.token[v] + 1
         self.vstate[v] = WAITING
-        cls = self.vis.priority_class[v] if self.kind[s] == AGENCY else 0
-        self.queues[s][q][cls].append((now, v, self.token[v]))
+        agency = self.is_agency[s]
+        self.queues[s][q][self.vis.priority_class[v] if agency else 0].append((now, v, token))
         self.waiting[s] += 1
-        self._log(s)
+        self.levels.extend((now, s, self.busy[s], self.waiting[s], self.on_duty[s]))
         patience = self.vis.patience[v]
-        if self.kind[s] == AGENCY and patience != math.inf:
-            self._after(patience, self._on_renege, (v, self.token[v]))
+        if agency and patience != math.inf:
+            heappush(
+                self.queue, (now + patience, NORMAL, next(self.eid), self._on_renege, (v, token))
+            )
 
-    def _on_renege(self, event) -> None:
-        v, token = event.value
+    def _on_renege(self, value: tuple[int, int]) -> None:
+        v, token = value
         if self.vstate[v] != WAITING or self.token[v] != token:
             return
         s = self.legs[v][self.pos[v]][0]
@@ -460,33 +525,77 @@ class _Day:
             self.kind[s] == AGENCY and leg[5] == 0 and self.vis.no_show[v * self.vis.width + leg[3]]
         )
 
-    def _on_done(self, event) -> None:
-        s, i, token = event.value
+    def _on_done(self, value: tuple[int, int, int]) -> None:
+        """Counter ``i`` of station ``s`` ends a service (or a recall wait).
+
+        The hot path: the free counter calls the next ticket — inlined for a counter that
+        serves one queue, and ``_serve`` inlined when there are no no-shows — then the
+        visitor moves on to their next leg.
+        """
+        s, i, token = value
         if self.job_token[s][i] != token:
             return  # the service was interrupted by a break
         job = self.job[s]
         v = job[i]
         job[i] = -1
-        self.busy[s] -= 1
-        # the counter is free: call the next ticket, or close if it is due to (as _free)
+        busy = self.busy
+        busy[s] -= 1
+        now = self.env._now
+        # the counter is free: call the next ticket, or close if it is due to
         if self.off[s][i] > 0:
             self.state[s][i] = OFF
             self.on_duty[s] -= 1
             self._log(s)
-        else:
+        elif (lines := self.only_queue[s][i]) is None:
             self.state[s][i] = IDLE
             if not self._call_next(s, i):
                 self._log(s)
+        else:
+            vstate, vtoken = self.vstate, self.token
+            for line in lines:  # priority classes in order; drop entries of those who left
+                while line:
+                    head = line[0]
+                    if vstate[head[1]] == WAITING and vtoken[head[1]] == head[2]:
+                        break
+                    line.popleft()
+                if line:
+                    nxt = line.popleft()[1]
+                    self.waiting[s] -= 1
+                    if self.any_no_show:
+                        self.state[s][i] = IDLE
+                        self._serve(s, i, nxt)
+                        break
+                    busy[s] += 1
+                    job[i] = nxt
+                    token = self.job_token[s][i] = token + 1
+                    vstate[nxt] = IN_SERVICE
+                    if self.started[nxt] != self.started[nxt]:  # NaN: not resumed work
+                        self.started[nxt] = now
+                    end = self.job_end[s][i] = now + self.remaining[nxt]
+                    self.levels.extend((now, s, busy[s], self.waiting[s], self.on_duty[s]))
+                    heappush(
+                        self.queue, (end, NORMAL, next(self.eid), self._on_done, (s, i, token))
+                    )
+                    break
+            else:
+                self.state[s][i] = IDLE
+                self.levels.extend((now, s, busy[s], self.waiting[s], self.on_duty[s]))
         if v < 0:
             return
-        self._record(v, SERVED, NO_REASON, self.env._now, self.started[v], i)
+        pos = self.pos[v]
+        self.records.extend(
+            (v, pos, i, self.ticket[v], self.started[v], now, self.walked[v], SERVED, NO_REASON)
+        )
+        if self.layout is not None:
+            self.walked[v] = 0.0
+            self.last_row[v] = len(self.records) // RECORD_WIDTH - 1
         legs = self.legs[v]
-        pos = self.pos[v] = self.pos[v] + 1
+        pos = self.pos[v] = pos + 1
         if self.kind[s] == KIOSK:
             # the ticket is printed for the time the visitor joined the kiosk line
             reason = self._ticket(legs[pos - 1][4], self.vis.priority_class[v], self.ticket[v])
             if reason != NO_REASON:
-                self.ticket[v] = self.env._now
+                self.ticket[v] = now
                 self._refuse(v, TURNED_AWAY, reason)
         elif pos >= len(legs) and self.layout is None:
             self.vstate[v] = ABSENT  # the visit is over (what _finish does without a layout)
@@ -494,7 +603,11 @@ class _Day:
         self._start_leg(v)
 
     def _call_next(self, s: int, i: int) -> bool:
-        """Call the best waiting ticket among the queues counter ``i`` serves; False if none."""
+        """Call the best waiting ticket among the queues counter ``i`` serves; False if none.
+
+        Best: the lowest priority class, then the earliest ticket, then the lowest
+        visitor id. Entries of visitors who left (or were re-queued) are dropped lazily.
+        """
         best = None
         best_key = None
         queues = self.queues[s]
@@ -606,20 +719,25 @@ class _Day:
     def _record(
         self, v: int, outcome: int, reason: int, end: float, start: float, counter: int
     ) -> None:
-        """Append the row of visitor ``v``'s current leg (the rest is looked up at the end)."""
+        """Append the row of visitor ``v``'s current leg (the rest is looked up at the end).
+
+        A row is ``RECORD_WIDTH`` values appended to one flat list (cheaper to build and
+        to turn into an array than a tuple per row): visitor, leg, counter, ticket, start,
+        end, walk, outcome, reason. ``_on_done`` appends served rows inline.
+        """
         if outcome in (SERVED, NO_SHOW):
             start = self.started[v]
-        self.records.append(
+        self.records.extend(
             (v, self.pos[v], counter, self.ticket[v], start, end, self.walked[v], outcome, reason)
         )
         self.walked[v] = 0.0
-        self.last_row[v] = len(self.records) - 1
+        self.last_row[v] = len(self.records) // RECORD_WIDTH - 1
 
     def visits_table(self, replication: int) -> pd.DataFrame:
         """Return the visits table: the compact records joined with legs and visitors."""
         if not self.records:
             return empty_visits()
-        rec = np.array(self.records, dtype=float)
+        rec = np.array(self.records, dtype=float).reshape(-1, RECORD_WIDTH)
         v = rec[:, 0].astype(np.int64)
         pos = rec[:, 1].astype(np.int64)
         # every leg of every template, flattened, so a row's leg is offset[template] + pos
