@@ -10,14 +10,22 @@ named stream, so two plans that differ in one agency still see the same visitors
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
 from mppsim.model.spec import PRIORITY, WALK_IN, ModelSpec
 from mppsim.streams import Streams
 
-__all__ = ["Visitors", "draw_visitors", "walk_in_times"]
+__all__ = ["Visitors", "draw_visitors", "visit_kinds", "walk_in_times"]
+
+
+def visit_kinds(spec: ModelSpec) -> list[tuple[int, ...]]:
+    """Return the services of each kind of visit: the visit types, then the appointments.
+
+    ``Visitors.visit`` indexes this list.
+    """
+    return [vt.services for vt in spec.visit_types] + [a.services for a in spec.appointments]
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,6 +53,10 @@ class Visitors:
     speed: list[float] = ()  # walking speed, metres per second (with a layout)
     lift_waits: list[float] = ()  # minutes per leg, when a lift wait is modelled
     width: int = 1
+    # kind of visit (an index into visit_kinds(spec)), and whether the visitor asks at the
+    # information desk first: arrays, for planning the visits before the run
+    visit: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
+    asks_info: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=bool))
 
     def __len__(self) -> int:
         return len(self.arrival_min)
@@ -100,9 +112,10 @@ def draw_visitors(spec: ModelSpec, streams: Streams) -> Visitors:
     arrival = [times]
     classes = [np.where(is_priority, PRIORITY, WALK_IN)]
     appointment = [np.zeros(n_walk, dtype=bool)]
-    services: list[tuple[int, ...]] = [spec.visit_types[m].services for m in mix]
+    visit_services = visit_kinds(spec)
+    codes = [mix]
 
-    for appt in spec.appointments:
+    for a, appt in enumerate(spec.appointments):
         rng = streams[appt.stream]
         slots = np.asarray(appt.slot_times)
         booked = rng.binomial(appt.per_slot, appt.booked_share, size=len(slots))
@@ -113,11 +126,12 @@ def draw_visitors(spec: ModelSpec, streams: Streams) -> Visitors:
         arrival.append(appt_times)
         classes.append(np.full(len(appt_times), appt.priority_class))
         appointment.append(np.ones(len(appt_times), dtype=bool))
-        services.extend([appt.services] * len(appt_times))
+        codes.append(np.full(len(appt_times), len(spec.visit_types) + a))
 
     all_times = np.concatenate(arrival)
     n = len(all_times)
-    max_requests = max((len(s) for s in services), default=1)
+    codes_all = np.concatenate(codes).astype(np.int64)
+    max_requests = max((len(visit_services[c]) for c in np.unique(codes_all)), default=1)
 
     kiosk_block = _block(spec.kiosk_time, streams, "kiosk", n, max_requests)
     info_block = np.full(n, np.nan)
@@ -148,13 +162,14 @@ def draw_visitors(spec: ModelSpec, streams: Streams) -> Visitors:
         for stage in service.stages
     }
     order = np.argsort(all_times, kind="stable")
+    visit = codes_all[order]
     classes_all = np.concatenate(classes)
     appointment_all = np.concatenate(appointment)
     return Visitors(
         arrival_min=all_times[order].tolist(),
         priority_class=classes_all[order].tolist(),
         is_appointment=appointment_all[order].tolist(),
-        services=[services[i] for i in order],
+        services=list(map(visit_services.__getitem__, visit.tolist())),
         stage_draws=stage_draws,
         draw_index=order.tolist(),
         kiosk_times=kiosk_block[order].ravel().tolist(),
@@ -164,6 +179,8 @@ def draw_visitors(spec: ModelSpec, streams: Streams) -> Visitors:
         speed=_walking_speeds(speed, classes_all, layout)[order].tolist() if len(speed) else [],
         lift_waits=lift_waits[order].ravel().tolist() if lift_waits.size else [],
         width=max_requests,
+        visit=visit,
+        asks_info=~np.isnan(info_block[order]),
     )
 
 

@@ -25,7 +25,7 @@ import pandas as pd
 import simpy
 from simpy.events import NORMAL
 
-from mppsim.model.arrivals import Visitors, draw_visitors
+from mppsim.model.arrivals import Visitors, draw_visitors, visit_kinds
 from mppsim.model.spec import AGENCY, BOOKED, KIOSK, ModelSpec
 from mppsim.streams import Streams
 from mppsim.tables import KINDS, OUTCOMES, REASONS, empty_visits
@@ -116,6 +116,9 @@ def simulate_spec(spec: ModelSpec, seed: int, replication: int = 0) -> Replicati
     return ReplicationResult(
         replication, visits, levels, day.waiting_at_close, day.env.now, zone_levels
     )
+
+
+_NO_LEGS: list[tuple] = []
 
 
 class _Day:
@@ -286,14 +289,17 @@ class _Day:
         (no kiosk pass before it).
         """
         templates = self.templates
-        legs = []
-        for services, info in zip(self.vis.services, self.vis.info_time, strict=True):
-            key = (services, not math.isnan(info))  # NaN: no information-desk visit
-            template = templates.get(key)
+        vis = self.vis
+        kinds = visit_kinds(self.spec)
+        keys = vis.visit * 2 + vis.asks_info  # a plan per kind of visit, with or without the desk
+        plans: list[list[tuple]] = [_NO_LEGS] * (2 * len(kinds))
+        for key in np.unique(keys).tolist():
+            template_key = (kinds[key // 2], bool(key % 2))
+            template = templates.get(template_key)
             if template is None:
-                template = templates[key] = self._template(*key)
-            legs.append(template)
-        return legs
+                template = templates[template_key] = self._template(*template_key)
+            plans[key] = template
+        return list(map(plans.__getitem__, keys.tolist()))
 
     def _template(self, services: tuple[int, ...], asks_info: bool) -> list[tuple]:
         spec = self.spec
@@ -388,8 +394,20 @@ class _Day:
                         self.queue, (end, NORMAL, next(self.eid), self._on_done, (s, i, token))
                     )
                     return
+            # no counter is free: wait in line (priority classes at agencies only)
             self.started[v] = math.nan
-            self._wait(v, s, q, now)
+            token = self.token[v] = self.token[v] + 1
+            self.vstate[v] = WAITING
+            agency = self.is_agency[s]
+            self.queues[s][q][self.vis.priority_class[v] if agency else 0].append((now, v, token))
+            self.waiting[s] += 1
+            self.levels.extend((now, s, self.busy[s], self.waiting[s], self.on_duty[s]))
+            patience = self.vis.patience[v]
+            if agency and patience != math.inf:
+                heappush(
+                    self.queue,
+                    (now + patience, NORMAL, next(self.eid), self._on_renege, (v, token)),
+                )
             return
 
     def _walk_minutes(self, v: int, origin: int, target: int, leg: int) -> float:
@@ -464,20 +482,6 @@ class _Day:
                 return QUOTA
             self.tickets[svc] += 1
         return NO_REASON
-
-    def _wait(self, v: int, s: int, q: int, now: float) -> None:
-        """Put visitor ``v`` in line at queue ``q`` of station ``s`` (no counter is free)."""
-        token = self.token[v] = self.token[v] + 1
-        self.vstate[v] = WAITING
-        agency = self.is_agency[s]
-        self.queues[s][q][self.vis.priority_class[v] if agency else 0].append((now, v, token))
-        self.waiting[s] += 1
-        self.levels.extend((now, s, self.busy[s], self.waiting[s], self.on_duty[s]))
-        patience = self.vis.patience[v]
-        if agency and patience != math.inf:
-            heappush(
-                self.queue, (now + patience, NORMAL, next(self.eid), self._on_renege, (v, token))
-            )
 
     def _on_renege(self, value: tuple[int, int]) -> None:
         v, token = value
