@@ -174,6 +174,8 @@ class _Day:
         self.quota = [svc.quota for svc in spec.services]
         n = len(visitors)
         self.templates: dict[tuple[tuple[int, ...], bool], list[tuple]] = {}
+        self.plans: list[list[tuple]] = []  # legs by plan key (see _plan_all)
+        self.plan_keys = np.zeros(0, dtype=np.int64)  # each visitor's plan key
         self.legs = self._plan_all()
         self.pos = [0] * n
         self.vstate = [ABSENT] * n
@@ -291,8 +293,9 @@ class _Day:
         templates = self.templates
         vis = self.vis
         kinds = visit_kinds(self.spec)
-        keys = vis.visit * 2 + vis.asks_info  # a plan per kind of visit, with or without the desk
-        plans: list[list[tuple]] = [_NO_LEGS] * (2 * len(kinds))
+        # a plan per kind of visit, with or without the information desk
+        keys = self.plan_keys = vis.visit * 2 + vis.asks_info
+        plans = self.plans = [_NO_LEGS] * (2 * len(kinds))
         for key in np.unique(keys).tolist():
             template_key = (kinds[key // 2], bool(key % 2))
             template = templates.get(template_key)
@@ -752,8 +755,8 @@ class _Day:
             [(leg[0], leg[3], leg[4], leg[5]) for legs in templates for leg in legs],
             dtype=np.int64,
         ).reshape(-1, 4)
-        template_of = np.array([index.get(id(legs), -1) for legs in self.legs], dtype=np.int64)
-        fields = leg_fields[offsets[template_of[v]] + pos]
+        template_of = np.array([index.get(id(legs), -1) for legs in self.plans], dtype=np.int64)
+        fields = leg_fields[offsets[template_of[self.plan_keys[v]]] + pos]
         station, request, svc, stage = fields.T
         vis = self.vis
         ticket, start, end = rec[:, 3], rec[:, 4], rec[:, 5]
