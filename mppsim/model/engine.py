@@ -16,6 +16,7 @@ tables once at the end.
 from __future__ import annotations
 
 import math
+import struct
 from collections import deque
 from dataclasses import dataclass
 from heapq import heappop, heappush
@@ -38,7 +39,21 @@ SERVED, BALKED, RENEGED, TURNED_AWAY, NO_SHOW = range(len(OUTCOMES))
 NO_REASON, QUOTA, CLOSING, CLOSED, ZONE_FULL = range(len(REASONS))
 N_CLASSES = 3
 KIOSK_WORK, INFO_WORK = "kiosk", "info_desk"  # work sources of legs other than agency stages
-RECORD_WIDTH = 9  # values per visit record (see _Day._record)
+# one visit record, as packed by _Day._record: the rest of a row is looked up at the end
+RECORD = np.dtype(
+    [
+        ("visitor", "<i4"),
+        ("leg", "<i2"),
+        ("counter", "<i2"),
+        ("ticket", "<f8"),
+        ("start", "<f8"),
+        ("end", "<f8"),
+        ("walk", "<f8"),
+        ("outcome", "i1"),
+        ("reason", "i1"),
+    ]
+)
+_pack_record = struct.Struct("<ihhddddbb").pack
 
 LEVEL_COLUMNS = ("time_min", "station", "busy", "queue", "on_duty")
 """Columns of ``ReplicationResult.levels``: a step function per station."""
@@ -130,7 +145,7 @@ class _Day:
         self.env = simpy.Environment()
         self.queue = self.env._queue
         self.eid = self.env._eid
-        self.records: list[float] = []  # RECORD_WIDTH values per row, flat (see _record)
+        self.records = bytearray()  # one RECORD struct per row (see _record)
         self.levels: list[float] = []
         self.waiting_at_close: dict[str, int] = {}
         stations = spec.stations
@@ -288,7 +303,8 @@ class _Day:
         ``work`` is the stage's list of drawn counter times (indexed by the visitor's draw
         index), or ``KIOSK_WORK`` / ``INFO_WORK``; ``skip_to`` is the first leg after this
         leg's request, ``needs_ticket`` whether the ticket is taken on arrival at the agency
-        (no kiosk pass before it).
+        (no kiosk pass before it) and can be refused there (a closed service, a cut-off or
+        a quota; an unlimited ticket needs no check and no count).
         """
         templates = self.templates
         vis = self.vis
@@ -317,7 +333,16 @@ class _Day:
                 end += 1
                 legs.append((spec.kiosk, 0, KIOSK_WORK, r, svc, -1, end, False))
             for k, stage in enumerate(service.stages):
-                needs_ticket = k == 0 and not kiosk_leg
+                # a ticket taken at the agency is checked only where it can be refused
+                needs_ticket = (
+                    k == 0
+                    and not kiosk_leg
+                    and (
+                        self.svc_closed[svc]
+                        or self.svc_cutoff[svc] < math.inf
+                        or self.quota[svc] < math.inf
+                    )
+                )
                 draws = self.vis.stage_draws[stage.stream]
                 legs.append((stage.station, stage.queue, draws, r, svc, k, end, needs_ticket))
         return legs
@@ -590,12 +615,12 @@ class _Day:
         if v < 0:
             return
         pos = self.pos[v]
-        self.records.extend(
-            (v, pos, i, self.ticket[v], self.started[v], now, self.walked[v], SERVED, NO_REASON)
+        self.records += _pack_record(
+            v, pos, i, self.ticket[v], self.started[v], now, self.walked[v], SERVED, NO_REASON
         )
         if self.layout is not None:
             self.walked[v] = 0.0
-            self.last_row[v] = len(self.records) // RECORD_WIDTH - 1
+            self.last_row[v] = len(self.records) // RECORD.itemsize - 1
         legs = self.legs[v]
         pos = self.pos[v] = pos + 1
         if self.kind[s] == KIOSK:
@@ -728,25 +753,25 @@ class _Day:
     ) -> None:
         """Append the row of visitor ``v``'s current leg (the rest is looked up at the end).
 
-        A row is ``RECORD_WIDTH`` values appended to one flat list (cheaper to build and
-        to turn into an array than a tuple per row): visitor, leg, counter, ticket, start,
-        end, walk, outcome, reason. ``_on_done`` appends served rows inline.
+        A row is a ``RECORD`` struct appended to one byte array (cheaper to build, to
+        keep and to read as an array than a tuple per row). ``_on_done`` appends served
+        rows inline.
         """
         if outcome in (SERVED, NO_SHOW):
             start = self.started[v]
-        self.records.extend(
-            (v, self.pos[v], counter, self.ticket[v], start, end, self.walked[v], outcome, reason)
+        self.records += _pack_record(
+            v, self.pos[v], counter, self.ticket[v], start, end, self.walked[v], outcome, reason
         )
         self.walked[v] = 0.0
-        self.last_row[v] = len(self.records) // RECORD_WIDTH - 1
+        self.last_row[v] = len(self.records) // RECORD.itemsize - 1
 
     def visits_table(self, replication: int) -> pd.DataFrame:
         """Return the visits table: the compact records joined with legs and visitors."""
         if not self.records:
             return empty_visits()
-        rec = np.array(self.records, dtype=float).reshape(-1, RECORD_WIDTH)
-        v = rec[:, 0].astype(np.int64)
-        pos = rec[:, 1].astype(np.int64)
+        rec = np.frombuffer(self.records, dtype=RECORD)
+        v = rec["visitor"].astype(np.int64)
+        pos = rec["leg"].astype(np.int64)
         # every leg of every template, flattened, so a row's leg is offset[template] + pos
         templates = list(self.templates.values())
         index = {id(legs): i for i, legs in enumerate(templates)}
@@ -759,7 +784,7 @@ class _Day:
         fields = leg_fields[offsets[template_of[self.plan_keys[v]]] + pos]
         station, request, svc, stage = fields.T
         vis = self.vis
-        ticket, start, end = rec[:, 3], rec[:, 4], rec[:, 5]
+        ticket, start, end = (rec[name].copy() for name in ("ticket", "start", "end"))
         walk_out = np.zeros(len(rec))
         for row, minutes in self.walk_out.items():
             walk_out[row] = minutes
@@ -778,7 +803,7 @@ class _Day:
             ),
             "service": _categorical(name_code, [pair[0] for pair in flat_names]),
             "stage": _categorical(name_code, [pair[1] for pair in flat_names]),
-            "counter": rec[:, 2].astype(np.int16),
+            "counter": rec["counter"].astype(np.int16),
             "priority_class": np.asarray(vis.priority_class, dtype=np.int8)[v],
             "is_appointment": np.asarray(vis.is_appointment, dtype=bool)[v],
             "arrival_min": np.asarray(vis.arrival_min, dtype=float)[v],
@@ -786,13 +811,13 @@ class _Day:
             "start_min": start,
             "end_min": end,
             "wait_min": start - ticket,
-            "walk_min": rec[:, 6],
+            "walk_min": rec["walk"].copy(),
             "walk_out_min": walk_out,
             "outcome": pd.Categorical.from_codes(
-                rec[:, 7].astype(np.int64), categories=list(OUTCOMES)
+                rec["outcome"].astype(np.int64), categories=list(OUTCOMES)
             ),
             "reason": pd.Categorical.from_codes(
-                rec[:, 8].astype(np.int64), categories=list(REASONS)
+                rec["reason"].astype(np.int64), categories=list(REASONS)
             ),
         }
         return pd.DataFrame(columns)
