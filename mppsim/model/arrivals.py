@@ -10,6 +10,7 @@ named stream, so two plans that differ in one agency still see the same visitors
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -163,6 +164,7 @@ def draw_visitors(spec: ModelSpec, streams: Streams) -> Visitors:
     }
     order = np.argsort(all_times, kind="stable")
     visit = codes_all[order]
+    asks_info = ~np.isnan(info_block[order])
     classes_all = np.concatenate(classes)
     appointment_all = np.concatenate(appointment)
     return Visitors(
@@ -172,15 +174,22 @@ def draw_visitors(spec: ModelSpec, streams: Streams) -> Visitors:
         services=list(map(visit_services.__getitem__, visit.tolist())),
         stage_draws=stage_draws,
         draw_index=order.tolist(),
-        kiosk_times=kiosk_block[order].ravel().tolist(),
-        info_time=info_block[order].tolist(),
-        patience=patience[order].tolist(),
-        no_show=no_show[order].ravel().tolist(),
+        # a quantity that is not modelled is one shared constant (tolist makes a float each)
+        kiosk_times=(
+            kiosk_block[order].ravel().tolist()
+            if spec.kiosk_time is not None
+            else [0.0] * (n * max_requests)
+        ),
+        info_time=info_block[order].tolist() if asks_info.any() else [math.nan] * n,
+        patience=patience[order].tolist() if spec.patience is not None else [math.inf] * n,
+        no_show=no_show[order].ravel().tolist()
+        if spec.no_show > 0
+        else [False] * (n * max_requests),
         speed=_walking_speeds(speed, classes_all, layout)[order].tolist() if len(speed) else [],
         lift_waits=lift_waits[order].ravel().tolist() if lift_waits.size else [],
         width=max_requests,
         visit=visit,
-        asks_info=~np.isnan(info_block[order]),
+        asks_info=asks_info,
     )
 
 
