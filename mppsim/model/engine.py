@@ -39,6 +39,15 @@ SERVED, BALKED, RENEGED, TURNED_AWAY, NO_SHOW = range(len(OUTCOMES))
 NO_REASON, QUOTA, CLOSING, CLOSED, ZONE_FULL = range(len(REASONS))
 N_CLASSES = 3
 KIOSK_WORK, INFO_WORK = "kiosk", "info_desk"  # work sources of legs other than agency stages
+# A station's level packs its counts in one int: busy counters in bits 0-11, counters on
+# duty in bits 12-23, visitors waiting in bits 24-51; a level-log code adds the station
+# from bit 52 on. Waiting is the top field, so "waiting >= n" is "level >= n * WAITING_ONE".
+COUNTER_MASK = (1 << 12) - 1
+WAITING_SHIFT = 24
+WAITING_MASK = (1 << 28) - 1
+STATION_SHIFT = 52
+BUSY_ONE, ON_DUTY_ONE, WAITING_ONE = 1, 1 << 12, 1 << WAITING_SHIFT
+
 # one visit record, as packed by _Day._record: the rest of a row is looked up at the end
 RECORD = np.dtype(
     [
@@ -115,12 +124,8 @@ def simulate_spec(spec: ModelSpec, seed: int, replication: int = 0) -> Replicati
     visitors = draw_visitors(spec, streams)
     day = _Day(spec, visitors)
     day.run()
-    names = spec.station_names
     visits = day.visits_table(replication)
-    levels = pd.DataFrame(np.array(day.levels, dtype=float).reshape(-1, 5), columns=LEVEL_COLUMNS)
-    levels["station"] = pd.Categorical.from_codes(
-        levels["station"].to_numpy(dtype=np.int64), categories=names
-    )
+    levels = day.levels_table()
     zones = list(spec.layout.zones) if spec.layout is not None else []
     zone_levels = pd.DataFrame(
         np.array(day.zone_levels, dtype=float).reshape(-1, 3), columns=ZONE_LEVEL_COLUMNS
@@ -146,7 +151,8 @@ class _Day:
         self.queue = self.env._queue
         self.eid = self.env._eid
         self.records = bytearray()  # one RECORD struct per row (see _record)
-        self.levels: list[float] = []
+        self.log_time: list[float] = []  # level log: from log_time[j] on, the station
+        self.log_code: list[int] = []  # in log_code[j] has the level in it (see levels_table)
         self.waiting_at_close: dict[str, int] = {}
         stations = spec.stations
         self.kind = [st.kind for st in stations]
@@ -164,16 +170,29 @@ class _Day:
         self.job = [[-1] * st.n_servers for st in stations]
         self.job_token = [[0] * st.n_servers for st in stations]
         self.job_end = [[0.0] * st.n_servers for st in stations]
-        self.busy = [0] * len(stations)
-        self.waiting = [0] * len(stations)
-        self.on_duty = [0] * len(stations)
+        # each station's (busy, on duty, waiting) counts packed in one int (see BUSY_ONE):
+        # one number to change, to log and to store per change
+        self.level = [0] * len(stations)
+        self.tag = [s << STATION_SHIFT for s in range(len(stations))]  # the station in a code
+        if (
+            max((st.n_servers for st in stations), default=0) > COUNTER_MASK
+            or len(stations) >= 1 << (63 - STATION_SHIFT)
+            or len(visitors) > WAITING_MASK
+        ):
+            raise ValueError("too many counters, stations or visitors for the level codes")
         self.closed = [False] * len(stations)
         self.tickets = [0] * len(spec.services)
         # a kiosk refuses newcomers after its cut-off; other stations check tickets instead
         self.kiosk_cutoff = [
             st.ticket_cutoff_min if st.kind == KIOSK else math.inf for st in stations
         ]
-        self.balk_at = [st.balk_queue_length if st.kind == AGENCY else math.inf for st in stations]
+        # a visitor balks when the level reaches this (waiting is the top field of a level)
+        self.balk_level = [
+            math.ceil(st.balk_queue_length) * WAITING_ONE
+            if st.kind == AGENCY and math.isfinite(st.balk_queue_length)
+            else math.inf
+            for st in stations
+        ]
         self.turn_away = spec.at_close == "turn_away"
         self.any_no_show = spec.no_show > 0
         self.names = [[(svc.service, stage.name) for stage in svc.stages] for svc in spec.services]
@@ -292,7 +311,8 @@ class _Day:
         self.env.timeout(delay, value).callbacks.append(callback)
 
     def _log(self, s: int) -> None:
-        self.levels.extend((self.env._now, s, self.busy[s], self.waiting[s], self.on_duty[s]))
+        self.log_time.append(self.env._now)
+        self.log_code.append(self.level[s] | self.tag[s])
 
     # ----------------------------------------------------------------- visitors
 
@@ -390,7 +410,7 @@ class _Day:
             if now > self.kiosk_cutoff[s] or (self.turn_away and self.closed[s]):
                 self._refuse(v, TURNED_AWAY, CLOSING)
                 continue
-            if k == 0 and self.waiting[s] >= self.balk_at[s]:
+            if k == 0 and self.level[s] >= self.balk_level[s]:
                 self._refuse(v, BALKED, NO_REASON)
                 continue
             if layout is not None and not self._enter_zone(v, layout.station_zone[s]):
@@ -411,13 +431,14 @@ class _Day:
                         self._serve(s, i, v)
                         return
                     state[i] = BUSY
-                    self.busy[s] += 1
+                    code = self.level[s] = self.level[s] + BUSY_ONE
                     self.job[s][i] = v
                     token = self.job_token[s][i] = self.job_token[s][i] + 1
                     self.vstate[v] = IN_SERVICE
                     self.started[v] = now
                     end = self.job_end[s][i] = now + work_min
-                    self.levels.extend((now, s, self.busy[s], self.waiting[s], self.on_duty[s]))
+                    self.log_time.append(now)
+                    self.log_code.append(code | self.tag[s])
                     heappush(
                         self.queue, (end, NORMAL, next(self.eid), self._on_done, (s, i, token))
                     )
@@ -428,8 +449,9 @@ class _Day:
             self.vstate[v] = WAITING
             agency = self.is_agency[s]
             self.queues[s][q][self.vis.priority_class[v] if agency else 0].append((now, v, token))
-            self.waiting[s] += 1
-            self.levels.extend((now, s, self.busy[s], self.waiting[s], self.on_duty[s]))
+            code = self.level[s] = self.level[s] + WAITING_ONE
+            self.log_time.append(now)
+            self.log_code.append(code | self.tag[s])
             patience = self.vis.patience[v]
             if agency and patience != math.inf:
                 heappush(
@@ -517,7 +539,7 @@ class _Day:
             return
         s = self.legs[v][self.pos[v]][0]
         self.vstate[v] = ABSENT
-        self.waiting[s] -= 1
+        self.level[s] -= WAITING_ONE
         self._log(s)
         self._refuse(v, RENEGED, NO_REASON)
         self._start_leg(v)
@@ -528,7 +550,7 @@ class _Day:
         """Counter ``i`` of station ``s`` calls visitor ``v`` (who is no longer waiting)."""
         now = self.env._now
         self.state[s][i] = BUSY
-        self.busy[s] += 1
+        self.level[s] += BUSY_ONE
         self.job[s][i] = v
         token = self.job_token[s][i] = self.job_token[s][i] + 1
         if self.any_no_show and self._absent_when_called(s, v):
@@ -570,13 +592,13 @@ class _Day:
         job = self.job[s]
         v = job[i]
         job[i] = -1
-        busy = self.busy
-        busy[s] -= 1
+        level = self.level
+        level[s] -= BUSY_ONE
         now = self.env._now
         # the counter is free: call the next ticket, or close if it is due to
         if self.off[s][i] > 0:
             self.state[s][i] = OFF
-            self.on_duty[s] -= 1
+            level[s] -= ON_DUTY_ONE
             self._log(s)
         elif (lines := self.only_queue[s][i]) is None:
             self.state[s][i] = IDLE
@@ -592,26 +614,28 @@ class _Day:
                     line.popleft()
                 if line:
                     nxt = line.popleft()[1]
-                    self.waiting[s] -= 1
+                    level[s] -= WAITING_ONE
                     if self.any_no_show:
                         self.state[s][i] = IDLE
                         self._serve(s, i, nxt)
                         break
-                    busy[s] += 1
+                    code = level[s] = level[s] + BUSY_ONE
                     job[i] = nxt
                     token = self.job_token[s][i] = token + 1
                     vstate[nxt] = IN_SERVICE
                     if self.started[nxt] != self.started[nxt]:  # NaN: not resumed work
                         self.started[nxt] = now
                     end = self.job_end[s][i] = now + self.remaining[nxt]
-                    self.levels.extend((now, s, busy[s], self.waiting[s], self.on_duty[s]))
+                    self.log_time.append(now)
+                    self.log_code.append(code | self.tag[s])
                     heappush(
                         self.queue, (end, NORMAL, next(self.eid), self._on_done, (s, i, token))
                     )
                     break
             else:
                 self.state[s][i] = IDLE
-                self.levels.extend((now, s, busy[s], self.waiting[s], self.on_duty[s]))
+                self.log_time.append(now)
+                self.log_code.append(level[s] | self.tag[s])
         if v < 0:
             return
         pos = self.pos[v]
@@ -659,7 +683,7 @@ class _Day:
         if best is None:
             return False
         _, v, _ = best.popleft()
-        self.waiting[s] -= 1
+        self.level[s] -= WAITING_ONE
         self._serve(s, i, v)
         return True
 
@@ -675,7 +699,7 @@ class _Day:
         self.off[s][i] -= 1
         if self.off[s][i] == 0 and self.state[s][i] == OFF:
             self.state[s][i] = IDLE
-            self.on_duty[s] += 1
+            self.level[s] += ON_DUTY_ONE
             self._call_next(s, i)
 
     def _on_break_start(self, event) -> None:
@@ -686,7 +710,7 @@ class _Day:
                 continue
             if self.state[s][i] == IDLE:
                 self.state[s][i] = OFF
-                self.on_duty[s] -= 1
+                self.level[s] -= ON_DUTY_ONE
             elif (
                 self.state[s][i] == BUSY
                 and self.spec.break_rule == "interrupt"
@@ -702,8 +726,7 @@ class _Day:
         self.job_token[s][i] += 1  # the pending completion becomes stale
         self.job[s][i] = -1
         self.state[s][i] = OFF
-        self.busy[s] -= 1
-        self.on_duty[s] -= 1
+        self.level[s] -= BUSY_ONE + ON_DUTY_ONE
         if v < 0:
             return  # a recall wait: nobody to put back
         now = self.env._now
@@ -713,7 +736,7 @@ class _Day:
         self.token[v] += 1
         self.vstate[v] = WAITING
         self.queues[s][q][cls].appendleft((-math.inf, v, self.token[v]))
-        self.waiting[s] += 1
+        self.level[s] += WAITING_ONE
         for j in self.queue_servers[s][q]:
             if self.state[s][j] == IDLE:
                 self._call_next(s, j)
@@ -729,7 +752,7 @@ class _Day:
         s = event.value
         self.closed[s] = True
         if self.kind[s] == AGENCY:
-            self.waiting_at_close[self.spec.stations[s].name] = self.waiting[s]
+            self.waiting_at_close[self.spec.stations[s].name] = self.level[s] >> WAITING_SHIFT
         if self.spec.at_close != "turn_away":
             return
         flushed = []
@@ -739,7 +762,7 @@ class _Day:
                     _, v, token = line.popleft()
                     if self.vstate[v] == WAITING and self.token[v] == token:
                         flushed.append(v)
-        self.waiting[s] -= len(flushed)
+        self.level[s] -= len(flushed) * WAITING_ONE
         self._log(s)
         for v in sorted(flushed):
             self.vstate[v] = ABSENT
@@ -764,6 +787,22 @@ class _Day:
         )
         self.walked[v] = 0.0
         self.last_row[v] = len(self.records) // RECORD.itemsize - 1
+
+    def levels_table(self) -> pd.DataFrame:
+        """Return the level log (``LEVEL_COLUMNS``), its codes unpacked."""
+        codes = np.array(self.log_code, dtype=np.int64)
+        return pd.DataFrame(
+            {
+                "time_min": np.array(self.log_time, dtype=float),
+                "station": pd.Categorical.from_codes(
+                    codes >> STATION_SHIFT, categories=self.spec.station_names
+                ),
+                "busy": (codes & COUNTER_MASK).astype(float),
+                "queue": ((codes >> WAITING_SHIFT) & WAITING_MASK).astype(float),
+                "on_duty": ((codes >> 12) & COUNTER_MASK).astype(float),
+            },
+            columns=list(LEVEL_COLUMNS),
+        )
 
     def visits_table(self, replication: int) -> pd.DataFrame:
         """Return the visits table: the compact records joined with legs and visitors."""
