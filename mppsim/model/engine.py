@@ -206,6 +206,10 @@ class _Day:
         ]
         self.svc_cutoff = [stations[svc.station].ticket_cutoff_min for svc in spec.services]
         self.quota = [svc.quota for svc in spec.services]
+        # bound once: a bound method is an object made at every attribute access
+        self.on_done, self.on_renege = self._on_done, self._on_renege
+        # the visitors' hot lists
+        self.priority_class, self.draw_index = visitors.priority_class, visitors.draw_index
         n = len(visitors)
         self.templates: dict[tuple[tuple[int, ...], bool], list[tuple]] = {}
         self.plans: list[list[tuple]] = []  # legs by plan key (see _plan_all)
@@ -402,7 +406,7 @@ class _Day:
                 if now > self.svc_cutoff[svc]:
                     self._refuse(v, TURNED_AWAY, CLOSING)
                     continue
-                if self.vis.priority_class[v] != BOOKED:  # booked: outside the quota
+                if self.priority_class[v] != BOOKED:  # booked: outside the quota
                     if self.tickets[svc] >= self.quota[svc]:
                         self._refuse(v, TURNED_AWAY, QUOTA)
                         continue
@@ -418,7 +422,7 @@ class _Day:
                 continue
             # join the queue, or go straight to an idle counter that serves it
             if type(work) is list:
-                work_min = self.remaining[v] = work[self.vis.draw_index[v]]
+                work_min = self.remaining[v] = work[self.draw_index[v]]
             elif work is KIOSK_WORK:
                 work_min = self.remaining[v] = self.vis.kiosk_times[v * self.vis.width + r]
             else:
@@ -439,16 +443,14 @@ class _Day:
                     end = self.job_end[s][i] = now + work_min
                     self.log_time.append(now)
                     self.log_code.append(code | self.tag[s])
-                    heappush(
-                        self.queue, (end, NORMAL, next(self.eid), self._on_done, (s, i, token))
-                    )
+                    heappush(self.queue, (end, NORMAL, next(self.eid), self.on_done, (s, i, token)))
                     return
             # no counter is free: wait in line (priority classes at agencies only)
             self.started[v] = math.nan
             token = self.token[v] = self.token[v] + 1
             self.vstate[v] = WAITING
             agency = self.is_agency[s]
-            self.queues[s][q][self.vis.priority_class[v] if agency else 0].append((now, v, token))
+            self.queues[s][q][self.priority_class[v] if agency else 0].append((now, v, token))
             code = self.level[s] = self.level[s] + WAITING_ONE
             self.log_time.append(now)
             self.log_code.append(code | self.tag[s])
@@ -456,7 +458,7 @@ class _Day:
             if agency and patience != math.inf:
                 heappush(
                     self.queue,
-                    (now + patience, NORMAL, next(self.eid), self._on_renege, (v, token)),
+                    (now + patience, NORMAL, next(self.eid), self.on_renege, (v, token)),
                 )
             return
 
@@ -628,9 +630,7 @@ class _Day:
                     end = self.job_end[s][i] = now + self.remaining[nxt]
                     self.log_time.append(now)
                     self.log_code.append(code | self.tag[s])
-                    heappush(
-                        self.queue, (end, NORMAL, next(self.eid), self._on_done, (s, i, token))
-                    )
+                    heappush(self.queue, (end, NORMAL, next(self.eid), self.on_done, (s, i, token)))
                     break
             else:
                 self.state[s][i] = IDLE
