@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import math
 import struct
+from array import array
 from collections import deque
 from dataclasses import dataclass
 from heapq import heappop, heappush
@@ -47,6 +48,12 @@ WAITING_SHIFT = 24
 WAITING_MASK = (1 << 28) - 1
 STATION_SHIFT = 52
 BUSY_ONE, ON_DUTY_ONE, WAITING_ONE = 1, 1 << 12, 1 << WAITING_SHIFT
+
+# A queue entry is one int, token << VISITOR_BITS | visitor: an entry is live while the
+# visitor's token is that token (lazy deletion: a visitor's token changes when they
+# join a line and when they renege). Small entries keep long queues compact.
+VISITOR_BITS = 28
+VISITOR_MASK = (1 << VISITOR_BITS) - 1
 
 # one visit record, as packed by _Day._record: the rest of a row is looked up at the end
 RECORD = np.dtype(
@@ -151,8 +158,10 @@ class _Day:
         self.queue = self.env._queue
         self.eid = self.env._eid
         self.records = bytearray()  # one RECORD struct per row (see _record)
-        self.log_time: list[float] = []  # level log: from log_time[j] on, the station
-        self.log_code: list[int] = []  # in log_code[j] has the level in it (see levels_table)
+        # level log: from log_time[j] on, the station in log_code[j] has the level in it
+        # (see levels_table); unboxed arrays, compact however long the run
+        self.log_time = array("d")
+        self.log_code = array("q")
         self.waiting_at_close: dict[str, int] = {}
         stations = spec.stations
         self.kind = [st.kind for st in stations]
@@ -220,6 +229,7 @@ class _Day:
         self.token = [0] * n
         self.ticket = [0.0] * n
         self.started = [math.nan] * n
+        self.resumed: dict[int, int] = {}  # visitor -> token of a wait put back by a break
         self.remaining = [math.nan] * n
         self.walked = [0.0] * n  # minutes walked to the current leg's station
         self.last_row = [-1] * n
@@ -450,7 +460,9 @@ class _Day:
             token = self.token[v] = self.token[v] + 1
             self.vstate[v] = WAITING
             agency = self.is_agency[s]
-            self.queues[s][q][self.priority_class[v] if agency else 0].append((now, v, token))
+            self.queues[s][q][self.priority_class[v] if agency else 0].append(
+                token << VISITOR_BITS | v
+            )
             code = self.level[s] = self.level[s] + WAITING_ONE
             self.log_time.append(now)
             self.log_code.append(code | self.tag[s])
@@ -541,6 +553,7 @@ class _Day:
             return
         s = self.legs[v][self.pos[v]][0]
         self.vstate[v] = ABSENT
+        self.token[v] += 1  # the entry left in line is stale
         self.level[s] -= WAITING_ONE
         self._log(s)
         self._refuse(v, RENEGED, NO_REASON)
@@ -607,15 +620,15 @@ class _Day:
             if not self._call_next(s, i):
                 self._log(s)
         else:
-            vstate, vtoken = self.vstate, self.token
+            vtoken = self.token
             for line in lines:  # priority classes in order; drop entries of those who left
                 while line:
                     head = line[0]
-                    if vstate[head[1]] == WAITING and vtoken[head[1]] == head[2]:
+                    if vtoken[head & VISITOR_MASK] == head >> VISITOR_BITS:
                         break
                     line.popleft()
                 if line:
-                    nxt = line.popleft()[1]
+                    nxt = line.popleft() & VISITOR_MASK
                     level[s] -= WAITING_ONE
                     if self.any_no_show:
                         self.state[s][i] = IDLE
@@ -624,7 +637,7 @@ class _Day:
                     code = level[s] = level[s] + BUSY_ONE
                     job[i] = nxt
                     token = self.job_token[s][i] = token + 1
-                    vstate[nxt] = IN_SERVICE
+                    self.vstate[nxt] = IN_SERVICE
                     if self.started[nxt] != self.started[nxt]:  # NaN: not resumed work
                         self.started[nxt] = now
                     end = self.job_end[s][i] = now + self.remaining[nxt]
@@ -667,22 +680,24 @@ class _Day:
         best = None
         best_key = None
         queues = self.queues[s]
-        vstate, vtoken = self.vstate, self.token
+        vtoken = self.token
         for q in self.server_queues[s][i]:
             for cls, line in enumerate(queues[q]):
                 while line:
-                    _when, v, token = line[0]
-                    if vstate[v] == WAITING and vtoken[v] == token:
+                    v = line[0] & VISITOR_MASK
+                    if vtoken[v] == line[0] >> VISITOR_BITS:
                         break
                     line.popleft()
                 if line:
-                    key = (cls, line[0][0], line[0][1])
+                    # first in line: the earliest ticket, or a service put back by a break
+                    queued = -math.inf if self.resumed.get(v) == vtoken[v] else self.ticket[v]
+                    key = (cls, queued, v)
                     if best_key is None or key < best_key:
                         best_key, best = key, line
                     break
         if best is None:
             return False
-        _, v, _ = best.popleft()
+        v = best.popleft() & VISITOR_MASK
         self.level[s] -= WAITING_ONE
         self._serve(s, i, v)
         return True
@@ -735,7 +750,8 @@ class _Day:
         cls = self.vis.priority_class[v] if self.kind[s] == AGENCY else 0
         self.token[v] += 1
         self.vstate[v] = WAITING
-        self.queues[s][q][cls].appendleft((-math.inf, v, self.token[v]))
+        self.resumed[v] = self.token[v]  # called before anyone who queued
+        self.queues[s][q][cls].appendleft(self.token[v] << VISITOR_BITS | v)
         self.level[s] += WAITING_ONE
         for j in self.queue_servers[s][q]:
             if self.state[s][j] == IDLE:
@@ -759,7 +775,8 @@ class _Day:
         for classes in self.queues[s]:
             for line in classes:
                 while line:
-                    _, v, token = line.popleft()
+                    entry = line.popleft()
+                    v, token = entry & VISITOR_MASK, entry >> VISITOR_BITS
                     if self.vstate[v] == WAITING and self.token[v] == token:
                         flushed.append(v)
         self.level[s] -= len(flushed) * WAITING_ONE
@@ -790,10 +807,10 @@ class _Day:
 
     def levels_table(self) -> pd.DataFrame:
         """Return the level log (``LEVEL_COLUMNS``), its codes unpacked."""
-        codes = np.array(self.log_code, dtype=np.int64)
+        codes = np.frombuffer(self.log_code, dtype=np.int64)
         return pd.DataFrame(
             {
-                "time_min": np.array(self.log_time, dtype=float),
+                "time_min": np.frombuffer(self.log_time, dtype=float).copy(),
                 "station": pd.Categorical.from_codes(
                     codes >> STATION_SHIFT, categories=self.spec.station_names
                 ),
