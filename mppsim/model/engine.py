@@ -215,6 +215,14 @@ class _Day:
         ]
         self.svc_cutoff = [stations[svc.station].ticket_cutoff_min for svc in spec.services]
         self.quota = [svc.quota for svc in spec.services]
+        # whether a ticket for the service can be refused (else it is neither checked nor
+        # counted)
+        self.limited = [
+            closed or cutoff < math.inf or quota < math.inf
+            for closed, cutoff, quota in zip(
+                self.svc_closed, self.svc_cutoff, self.quota, strict=True
+            )
+        ]
         # bound once: a bound method is an object made at every attribute access
         self.on_done, self.on_renege = self._on_done, self._on_renege
         # the visitors' hot lists
@@ -368,15 +376,7 @@ class _Day:
                 legs.append((spec.kiosk, 0, KIOSK_WORK, r, svc, -1, end, False))
             for k, stage in enumerate(service.stages):
                 # a ticket taken at the agency is checked only where it can be refused
-                needs_ticket = (
-                    k == 0
-                    and not kiosk_leg
-                    and (
-                        self.svc_closed[svc]
-                        or self.svc_cutoff[svc] < math.inf
-                        or self.quota[svc] < math.inf
-                    )
-                )
+                needs_ticket = k == 0 and not kiosk_leg and self.limited[svc]
                 draws = self.vis.stage_draws[stage.stream]
                 legs.append((stage.station, stage.queue, draws, r, svc, k, end, needs_ticket))
         return legs
@@ -662,10 +662,12 @@ class _Day:
         pos = self.pos[v] = pos + 1
         if self.kind[s] == KIOSK:
             # the ticket is printed for the time the visitor joined the kiosk line
-            reason = self._ticket(legs[pos - 1][4], self.vis.priority_class[v], self.ticket[v])
-            if reason != NO_REASON:
-                self.ticket[v] = now
-                self._refuse(v, TURNED_AWAY, reason)
+            svc = legs[pos - 1][4]
+            if self.limited[svc]:
+                reason = self._ticket(svc, self.priority_class[v], self.ticket[v])
+                if reason != NO_REASON:
+                    self.ticket[v] = now
+                    self._refuse(v, TURNED_AWAY, reason)
         elif pos >= len(legs) and self.layout is None:
             self.vstate[v] = ABSENT  # the visit is over (what _finish does without a layout)
             return
