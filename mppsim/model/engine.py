@@ -386,7 +386,7 @@ class _Day:
 
         The hot path: a leg that is refused moves on to the next request in the loop;
         a leg that is joined ends it. Serving at an idle counter is ``_serve`` inlined
-        for the case without no-shows (the same state changes, log entry and event).
+        for a visitor who is there when called (the same state changes, log entry and event).
         """
         layout = self.layout
         legs = self.legs[v]
@@ -440,7 +440,7 @@ class _Day:
             state = self.state[s]
             for i in self.queue_servers[s][q]:
                 if state[i] == IDLE:
-                    if self.any_no_show:
+                    if self.any_no_show and self._absent_when_called(s, v):
                         self.started[v] = math.nan
                         self._serve(s, i, v)
                         return
@@ -598,7 +598,7 @@ class _Day:
         """Counter ``i`` of station ``s`` ends a service (or a recall wait).
 
         The hot path: the free counter calls the next ticket — inlined for a counter that
-        serves one queue, and ``_serve`` inlined when there are no no-shows — then the
+        serves one queue, and ``_serve`` inlined for a visitor who is there — then the
         visitor moves on to their next leg.
         """
         s, i, token = value
@@ -630,7 +630,7 @@ class _Day:
                 if line:
                     nxt = line.popleft() & VISITOR_MASK
                     level[s] -= WAITING_ONE
-                    if self.any_no_show:
+                    if self.any_no_show and self._absent_when_called(s, nxt):
                         self.state[s][i] = IDLE
                         self._serve(s, i, nxt)
                         break
