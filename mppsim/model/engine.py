@@ -166,6 +166,8 @@ class _Day:
         stations = spec.stations
         self.kind = [st.kind for st in stations]
         self.is_agency = [st.kind == AGENCY for st in stations]
+        # visitors waiting at an agency may give up (when patience is modelled)
+        self.reneging = [agency and spec.patience is not None for agency in self.is_agency]
         self.queues = [[[deque() for _ in range(N_CLASSES)] for _ in st.queues] for st in stations]
         self.server_queues = [st.server_queues() for st in stations]
         # for a counter that calls from one queue only, that queue's lines (else None)
@@ -173,7 +175,16 @@ class _Day:
             [self.queues[s][qs[0]] if len(qs) == 1 else None for qs in self.server_queues[s]]
             for s in range(len(stations))
         ]
-        self.queue_servers = [[q.servers for q in st.queues] for st in stations]
+        self.all_servers = [tuple(range(st.n_servers)) for st in stations]
+        # each queue's counters, in the order they are offered a visitor (the very tuple in
+        # all_servers when every counter of the station serves the queue)
+        self.queue_servers = [
+            [
+                self.all_servers[s] if q.servers == self.all_servers[s] else q.servers
+                for q in st.queues
+            ]
+            for s, st in enumerate(stations)
+        ]
         self.state = [[OFF] * st.n_servers for st in stations]
         self.off = [[1] * st.n_servers for st in stations]  # reasons to be closed; 1 = not open yet
         self.job = [[-1] * st.n_servers for st in stations]
@@ -438,7 +449,10 @@ class _Day:
             else:
                 work_min = self.remaining[v] = self.vis.info_time[v]
             state = self.state[s]
-            for i in self.queue_servers[s][q]:
+            servers = self.queue_servers[s][q]
+            if servers is self.all_servers[s]:  # every counter serves it: find one in C
+                servers = (state.index(IDLE),) if IDLE in state else ()
+            for i in servers:
                 if state[i] == IDLE:
                     if self.any_no_show and self._absent_when_called(s, v):
                         self.started[v] = math.nan
@@ -466,8 +480,7 @@ class _Day:
             code = self.level[s] = self.level[s] + WAITING_ONE
             self.log_time.append(now)
             self.log_code.append(code | self.tag[s])
-            patience = self.vis.patience[v]
-            if agency and patience != math.inf:
+            if self.reneging[s] and (patience := self.vis.patience[v]) != math.inf:
                 heappush(
                     self.queue,
                     (now + patience, NORMAL, next(self.eid), self.on_renege, (v, token)),
