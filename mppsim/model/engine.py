@@ -35,7 +35,6 @@ from mppsim.tables import KINDS, OUTCOMES, REASONS, empty_visits
 __all__ = ["LEVEL_COLUMNS", "ZONE_LEVEL_COLUMNS", "ReplicationResult", "simulate_spec"]
 
 IDLE, BUSY, OFF = 0, 1, 2  # counter states
-ABSENT, WAITING, IN_SERVICE = 0, 1, 2  # visitor states
 SERVED, BALKED, RENEGED, TURNED_AWAY, NO_SHOW = range(len(OUTCOMES))
 NO_REASON, QUOTA, CLOSING, CLOSED, ZONE_FULL = range(len(REASONS))
 N_CLASSES = 3
@@ -49,9 +48,10 @@ WAITING_MASK = (1 << 28) - 1
 STATION_SHIFT = 52
 BUSY_ONE, ON_DUTY_ONE, WAITING_ONE = 1, 1 << 12, 1 << WAITING_SHIFT
 
-# A queue entry is one int, token << VISITOR_BITS | visitor: an entry is live while the
-# visitor's token is that token (lazy deletion: a visitor's token changes when they
-# join a line and when they renege). Small entries keep long queues compact.
+# A queue entry is one int, token << VISITOR_BITS | visitor. A visitor's token changes
+# whenever they join a line or stop waiting (called, reneged, turned away at closing),
+# so an entry, or a patience event, is live while it carries the visitor's token (lazy
+# deletion). Small entries keep long queues compact.
 VISITOR_BITS = 28
 VISITOR_MASK = (1 << VISITOR_BITS) - 1
 
@@ -244,7 +244,6 @@ class _Day:
         self.plan_keys = np.zeros(0, dtype=np.int64)  # each visitor's plan key
         self.legs = self._plan_all()
         self.pos = [0] * n
-        self.vstate = [ABSENT] * n
         self.token = [0] * n
         self.ticket = [0.0] * n
         self.started = [math.nan] * n
@@ -462,7 +461,6 @@ class _Day:
                     code = self.level[s] = self.level[s] + BUSY_ONE
                     self.job[s][i] = v
                     token = self.job_token[s][i] = self.job_token[s][i] + 1
-                    self.vstate[v] = IN_SERVICE
                     self.started[v] = now
                     end = self.job_end[s][i] = now + work_min
                     self.log_time.append(now)
@@ -472,7 +470,6 @@ class _Day:
             # no counter is free: wait in line (priority classes at agencies only)
             self.started[v] = math.nan
             token = self.token[v] = self.token[v] + 1
-            self.vstate[v] = WAITING
             agency = self.is_agency[s]
             self.queues[s][q][self.priority_class[v] if agency else 0].append(
                 token << VISITOR_BITS | v
@@ -520,7 +517,6 @@ class _Day:
 
     def _finish(self, v: int) -> None:
         """End the visit: leave the zone and walk out (the walk is on the last row)."""
-        self.vstate[v] = ABSENT
         layout = self.layout
         if layout is None:
             return
@@ -562,10 +558,9 @@ class _Day:
 
     def _on_renege(self, value: tuple[int, int]) -> None:
         v, token = value
-        if self.vstate[v] != WAITING or self.token[v] != token:
-            return
+        if self.token[v] != token:
+            return  # called, or gone, before their patience ran out
         s = self.legs[v][self.pos[v]][0]
-        self.vstate[v] = ABSENT
         self.token[v] += 1  # the entry left in line is stale
         self.level[s] -= WAITING_ONE
         self._log(s)
@@ -581,8 +576,8 @@ class _Day:
         self.level[s] += BUSY_ONE
         self.job[s][i] = v
         token = self.job_token[s][i] = self.job_token[s][i] + 1
+        self.token[v] += 1  # no longer waiting (if they were)
         if self.any_no_show and self._absent_when_called(s, v):
-            self.vstate[v] = ABSENT
             self.started[v] = now
             self._record(v, NO_SHOW, NO_REASON, now + self.spec.recall_wait_min, now, i)
             self.pos[v] = len(self.legs[v])
@@ -592,7 +587,6 @@ class _Day:
             self._log(s)
             self._after(self.spec.recall_wait_min, self._on_done, (s, i, token))
             return
-        self.vstate[v] = IN_SERVICE
         if math.isnan(self.started[v]):
             self.started[v] = now
         work = self.remaining[v]
@@ -650,7 +644,7 @@ class _Day:
                     code = level[s] = level[s] + BUSY_ONE
                     job[i] = nxt
                     token = self.job_token[s][i] = token + 1
-                    self.vstate[nxt] = IN_SERVICE
+                    vtoken[nxt] += 1  # no longer waiting
                     if self.started[nxt] != self.started[nxt]:  # NaN: not resumed work
                         self.started[nxt] = now
                     end = self.job_end[s][i] = now + self.remaining[nxt]
@@ -682,8 +676,7 @@ class _Day:
                     self.ticket[v] = now
                     self._refuse(v, TURNED_AWAY, reason)
         elif pos >= len(legs) and self.layout is None:
-            self.vstate[v] = ABSENT  # the visit is over (what _finish does without a layout)
-            return
+            return  # the visit is over (_finish has nothing to do without a layout)
         self._start_leg(v)
 
     def _call_next(self, s: int, i: int) -> bool:
@@ -764,7 +757,6 @@ class _Day:
         q = self.legs[v][self.pos[v]][1]
         cls = self.vis.priority_class[v] if self.kind[s] == AGENCY else 0
         self.token[v] += 1
-        self.vstate[v] = WAITING
         self.resumed[v] = self.token[v]  # called before anyone who queued
         self.queues[s][q][cls].appendleft(self.token[v] << VISITOR_BITS | v)
         self.level[s] += WAITING_ONE
@@ -792,12 +784,12 @@ class _Day:
                 while line:
                     entry = line.popleft()
                     v, token = entry & VISITOR_MASK, entry >> VISITOR_BITS
-                    if self.vstate[v] == WAITING and self.token[v] == token:
+                    if self.token[v] == token:
                         flushed.append(v)
         self.level[s] -= len(flushed) * WAITING_ONE
         self._log(s)
         for v in sorted(flushed):
-            self.vstate[v] = ABSENT
+            self.token[v] += 1  # no longer waiting
             self._refuse(v, TURNED_AWAY, CLOSING)
             self._start_leg(v)
 
