@@ -2,15 +2,23 @@
 
 Visitors are plain data (ints into lists drawn before the run), not processes:
 each moves through its *legs* (information desk, kiosk ticket, each stage of each
-service) by callbacks on SimPy timeouts. A station (kiosk, information desk or
-agency) is a pool of counters that call the next ticket from the queues they
-serve: priority visitors first, then booked visitors, then walk-ins, first come
-first served within a class. Queues are deques with lazy deletion, so neither a
-renege nor a long queue costs time in proportion to its length.
+service) by callbacks. A station (kiosk, information desk or agency) is a pool of
+counters that call the next ticket from the queues they serve: priority visitors
+first, then booked visitors, then walk-ins, first come first served within a class.
+Queues are deques of small ints with lazy deletion, so neither a renege nor a long
+queue costs time in proportion to its length.
 
-Records are tuples appended to lists — one per visitor and leg, and one level
-entry per change of a station's (busy, waiting, on duty) counts — turned into
-tables once at the end.
+The day's schedule (openings, breaks, closings) is SimPy timeouts; the visitors'
+events (service ends, walks, patience) are light entries on the same SimPy event
+queue, and arrivals are merged in from their sorted list. ``_Day.run`` processes
+both in SimPy's order (time, priority, event id). The hot path — a visitor starting
+a leg, a counter finishing and calling the next ticket — is two callbacks with the
+common cases inlined; the rarer rules (breaks, interrupts, no-shows, closing) are
+methods of their own.
+
+Records are packed as they happen — a struct per visitor and leg in one byte array,
+and a (time, packed counts) pair per change of a station's busy, waiting and on-duty
+counts in two unboxed arrays — and turned into tables once at the end.
 """
 
 from __future__ import annotations
