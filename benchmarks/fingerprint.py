@@ -39,7 +39,11 @@ DEFAULT = ROOT / "scenarios" / "mpp_kota_sedang.yaml"
 SCENARIO_CASES: list[tuple[str, Path, list[str]]] = [
     ("default", DEFAULT, []),
     ("default-friday", DEFAULT, ["calendar.day_type=friday"]),
-    ("interrupt-turn-away", DEFAULT, ["calendar.break_rule=interrupt", "calendar.at_close=turn_away"]),
+    (
+        "interrupt-turn-away",
+        DEFAULT,
+        ["calendar.break_rule=interrupt", "calendar.at_close=turn_away"],
+    ),
     ("busy-day", DEFAULT, ["arrivals.daily_visitors=2600"]),
     ("layout-a", ROOT / "scenarios" / "mpp_kota_sedang_layout_a.yaml", []),
     ("layout-b", ROOT / "scenarios" / "mpp_kota_sedang_layout_b.yaml", []),
@@ -79,9 +83,11 @@ def cases():
         yield case, compile_scenario(mppsim.load_scenario(path, overrides)), REPLICATIONS
     yield "W1", impl_mppsim.compiled(impl_mppsim.W1_FILE, 20_000, W1_RATE), 2
     yield "W2", impl_mppsim.compiled(impl_mppsim.W2_FILE, 20_000, W2_RATE), 2
-    yield "W2-overload", impl_mppsim.compiled(
-        impl_mppsim.W2_OVERLOAD_FILE, 10_000, W2_OVERLOAD_RATE
-    ), 1
+    yield (
+        "W2-overload",
+        impl_mppsim.compiled(impl_mppsim.W2_OVERLOAD_FILE, 10_000, W2_OVERLOAD_RATE),
+        1,
+    )
 
 
 def main() -> int:
@@ -98,7 +104,9 @@ def main() -> int:
         args.save.write_text(json.dumps(prints, indent=2) + "\n", encoding="utf-8")
     if args.check:
         expected = json.loads(args.check.read_text(encoding="utf-8"))
-        differ = sorted(c for c in expected.keys() | prints.keys() if expected.get(c) != prints.get(c))
+        differ = sorted(
+            c for c in expected.keys() | prints.keys() if expected.get(c) != prints.get(c)
+        )
         print("identical" if not differ else f"DIFFERENT: {', '.join(differ)}")
         return 1 if differ else 0
     return 0

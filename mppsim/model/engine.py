@@ -24,7 +24,6 @@ counts in two unboxed arrays — and turned into tables once at the end.
 from __future__ import annotations
 
 import math
-import struct
 from array import array
 from collections import deque
 from dataclasses import dataclass
@@ -36,9 +35,24 @@ import simpy
 from simpy.events import NORMAL
 
 from mppsim.model.arrivals import Visitors, draw_visitors, visit_kinds
+from mppsim.model.recorder import (
+    BUSY_ONE,
+    LEVEL_COLUMNS,
+    ON_DUTY_ONE,
+    RECORD,
+    STATION_SHIFT,
+    WAITING_ONE,
+    ZONE_LEVEL_COLUMNS,
+    check_capacity,
+    levels_frame,
+    pack_record,
+    visits_frame,
+    waiting_of,
+    zone_levels_frame,
+)
 from mppsim.model.spec import AGENCY, BOOKED, KIOSK, ModelSpec
 from mppsim.streams import Streams
-from mppsim.tables import KINDS, OUTCOMES, REASONS, empty_visits
+from mppsim.tables import OUTCOMES, REASONS
 
 __all__ = ["LEVEL_COLUMNS", "ZONE_LEVEL_COLUMNS", "ReplicationResult", "simulate_spec"]
 
@@ -47,14 +61,6 @@ SERVED, BALKED, RENEGED, TURNED_AWAY, NO_SHOW = range(len(OUTCOMES))
 NO_REASON, QUOTA, CLOSING, CLOSED, ZONE_FULL = range(len(REASONS))
 N_CLASSES = 3
 KIOSK_WORK, INFO_WORK = "kiosk", "info_desk"  # work sources of legs other than agency stages
-# A station's level packs its counts in one int: busy counters in bits 0-11, counters on
-# duty in bits 12-23, visitors waiting in bits 24-51; a level-log code adds the station
-# from bit 52 on. Waiting is the top field, so "waiting >= n" is "level >= n * WAITING_ONE".
-COUNTER_MASK = (1 << 12) - 1
-WAITING_SHIFT = 24
-WAITING_MASK = (1 << 28) - 1
-STATION_SHIFT = 52
-BUSY_ONE, ON_DUTY_ONE, WAITING_ONE = 1, 1 << 12, 1 << WAITING_SHIFT
 
 # A queue entry is one int, token << VISITOR_BITS | visitor. A visitor's token changes
 # whenever they join a line or stop waiting (called, reneged, turned away at closing),
@@ -62,28 +68,6 @@ BUSY_ONE, ON_DUTY_ONE, WAITING_ONE = 1, 1 << 12, 1 << WAITING_SHIFT
 # deletion). Small entries keep long queues compact.
 VISITOR_BITS = 28
 VISITOR_MASK = (1 << VISITOR_BITS) - 1
-
-# one visit record, as packed by _Day._record: the rest of a row is looked up at the end
-RECORD = np.dtype(
-    [
-        ("visitor", "<i4"),
-        ("leg", "<i2"),
-        ("counter", "<i2"),
-        ("ticket", "<f8"),
-        ("start", "<f8"),
-        ("end", "<f8"),
-        ("walk", "<f8"),
-        ("outcome", "i1"),
-        ("reason", "i1"),
-    ]
-)
-_pack_record = struct.Struct("<ihhddddbb").pack
-
-LEVEL_COLUMNS = ("time_min", "station", "busy", "queue", "on_duty")
-"""Columns of ``ReplicationResult.levels``: a step function per station."""
-
-ZONE_LEVEL_COLUMNS = ("time_min", "zone", "occupancy")
-"""Columns of ``ReplicationResult.zone_levels``: visitors present in each zone, a step function."""
 
 
 @dataclass(frozen=True)
@@ -139,15 +123,20 @@ def simulate_spec(spec: ModelSpec, seed: int, replication: int = 0) -> Replicati
     visitors = draw_visitors(spec, streams)
     day = _Day(spec, visitors)
     day.run()
-    visits = day.visits_table(replication)
-    levels = day.levels_table()
+    visits = visits_frame(
+        day.records,
+        day.plans,
+        day.plan_keys,
+        day.names,
+        day.kind,
+        spec.station_names,
+        visitors,
+        day.walk_out,
+        replication,
+    )
+    levels = levels_frame(day.log_time, day.log_code, spec.station_names)
     zones = list(spec.layout.zones) if spec.layout is not None else []
-    zone_levels = pd.DataFrame(
-        np.array(day.zone_levels, dtype=float).reshape(-1, 3), columns=ZONE_LEVEL_COLUMNS
-    )
-    zone_levels["zone"] = pd.Categorical.from_codes(
-        zone_levels["zone"].to_numpy(dtype=np.int64), categories=zones
-    )
+    zone_levels = zone_levels_frame(day.zone_levels, zones)
     return ReplicationResult(
         replication, visits, levels, day.waiting_at_close, day.env.now, zone_levels
     )
@@ -165,7 +154,7 @@ class _Day:
         self.env = simpy.Environment()
         self.queue = self.env._queue
         self.eid = self.env._eid
-        self.records = bytearray()  # one RECORD struct per row (see _record)
+        self.records = bytearray()  # one recorder.RECORD struct per row
         # level log: from log_time[j] on, the station in log_code[j] has the level in it
         # (see levels_table); unboxed arrays, compact however long the run
         self.log_time = array("d")
@@ -202,12 +191,9 @@ class _Day:
         # one number to change, to log and to store per change
         self.level = [0] * len(stations)
         self.tag = [s << STATION_SHIFT for s in range(len(stations))]  # the station in a code
-        if (
-            max((st.n_servers for st in stations), default=0) > COUNTER_MASK
-            or len(stations) >= 1 << (63 - STATION_SHIFT)
-            or len(visitors) > WAITING_MASK
-        ):
-            raise ValueError("too many counters, stations or visitors for the level codes")
+        check_capacity(
+            max((st.n_servers for st in stations), default=0), len(stations), len(visitors)
+        )
         self.closed = [False] * len(stations)
         self.tickets = [0] * len(spec.services)
         # a kiosk refuses newcomers after its cut-off; other stations check tickets instead
@@ -667,7 +653,7 @@ class _Day:
         if v < 0:
             return
         pos = self.pos[v]
-        self.records += _pack_record(
+        self.records += pack_record(
             v, pos, i, self.ticket[v], self.started[v], now, self.walked[v], SERVED, NO_REASON
         )
         if self.layout is not None:
@@ -783,7 +769,7 @@ class _Day:
         s = event.value
         self.closed[s] = True
         if self.kind[s] == AGENCY:
-            self.waiting_at_close[self.spec.stations[s].name] = self.level[s] >> WAITING_SHIFT
+            self.waiting_at_close[self.spec.stations[s].name] = waiting_of(self.level[s])
         if self.spec.at_close != "turn_away":
             return
         flushed = []
@@ -814,92 +800,8 @@ class _Day:
         """
         if outcome in (SERVED, NO_SHOW):
             start = self.started[v]
-        self.records += _pack_record(
+        self.records += pack_record(
             v, self.pos[v], counter, self.ticket[v], start, end, self.walked[v], outcome, reason
         )
         self.walked[v] = 0.0
         self.last_row[v] = len(self.records) // RECORD.itemsize - 1
-
-    def levels_table(self) -> pd.DataFrame:
-        """Return the level log (``LEVEL_COLUMNS``), its codes unpacked."""
-        codes = np.frombuffer(self.log_code, dtype=np.int64)
-        return pd.DataFrame(
-            {
-                "time_min": np.frombuffer(self.log_time, dtype=float).copy(),
-                "station": pd.Categorical.from_codes(
-                    codes >> STATION_SHIFT, categories=self.spec.station_names
-                ),
-                "busy": (codes & COUNTER_MASK).astype(float),
-                "queue": ((codes >> WAITING_SHIFT) & WAITING_MASK).astype(float),
-                "on_duty": ((codes >> 12) & COUNTER_MASK).astype(float),
-            },
-            columns=list(LEVEL_COLUMNS),
-        )
-
-    def visits_table(self, replication: int) -> pd.DataFrame:
-        """Return the visits table: the compact records joined with legs and visitors."""
-        if not self.records:
-            return empty_visits()
-        rec = np.frombuffer(self.records, dtype=RECORD)
-        v = rec["visitor"].astype(np.int64)
-        pos = rec["leg"].astype(np.int64)
-        # every leg of every template, flattened, so a row's leg is offset[template] + pos
-        templates = list(self.templates.values())
-        index = {id(legs): i for i, legs in enumerate(templates)}
-        offsets = np.cumsum([0] + [len(legs) for legs in templates])
-        leg_fields = np.array(
-            [(leg[0], leg[3], leg[4], leg[5]) for legs in templates for leg in legs],
-            dtype=np.int64,
-        ).reshape(-1, 4)
-        template_of = np.array([index.get(id(legs), -1) for legs in self.plans], dtype=np.int64)
-        fields = leg_fields[offsets[template_of[self.plan_keys[v]]] + pos]
-        station, request, svc, stage = fields.T
-        vis = self.vis
-        ticket, start, end = (rec[name].copy() for name in ("ticket", "start", "end"))
-        walk_out = np.zeros(len(rec))
-        for row, minutes in self.walk_out.items():
-            walk_out[row] = minutes
-        spec = self.spec
-        flat_names = [("", "")] + [pair for names in self.names for pair in names]
-        name_offsets = np.cumsum([1] + [len(names) for names in self.names])
-        name_code = np.where(stage >= 0, name_offsets[np.maximum(svc, 0)] + stage, 0)
-        columns = {
-            "replication": np.full(len(rec), replication, dtype=np.int32),
-            "visitor": v.astype(np.int32),
-            "leg": pos.astype(np.int16),
-            "request": request.astype(np.int16),
-            "station": pd.Categorical.from_codes(station, categories=spec.station_names),
-            "kind": pd.Categorical.from_codes(
-                np.asarray(self.kind, dtype=np.int64)[station], categories=list(KINDS)
-            ),
-            "service": _categorical(name_code, [pair[0] for pair in flat_names]),
-            "stage": _categorical(name_code, [pair[1] for pair in flat_names]),
-            "counter": rec["counter"].astype(np.int16),
-            "priority_class": np.asarray(vis.priority_class, dtype=np.int8)[v],
-            "is_appointment": np.asarray(vis.is_appointment, dtype=bool)[v],
-            "arrival_min": np.asarray(vis.arrival_min, dtype=float)[v],
-            "ticket_min": ticket,
-            "start_min": start,
-            "end_min": end,
-            "wait_min": start - ticket,
-            "walk_min": rec["walk"].copy(),
-            "walk_out_min": walk_out,
-            "outcome": pd.Categorical.from_codes(
-                rec["outcome"].astype(np.int64), categories=list(OUTCOMES)
-            ),
-            "reason": pd.Categorical.from_codes(
-                rec["reason"].astype(np.int64), categories=list(REASONS)
-            ),
-        }
-        return pd.DataFrame(columns)
-
-
-def _categorical(codes: np.ndarray, names: list[str]) -> pd.Categorical:
-    """Return the categorical of ``names[codes]`` with its categories sorted (like pandas)."""
-    present = np.unique(codes)
-    labels = [names[c] for c in present]
-    order = sorted(set(labels))
-    remap = np.zeros(len(names), dtype=np.int64)
-    for code, label in zip(present, labels, strict=True):
-        remap[code] = order.index(label)
-    return pd.Categorical.from_codes(remap[codes], categories=order)
