@@ -209,6 +209,12 @@ class _Day:
         ]
         self.turn_away = spec.at_close == "turn_away"
         self.any_no_show = spec.no_show > 0
+        # visitors absent when called for at least one of their services
+        self.may_be_absent = (
+            np.asarray(visitors.no_show, dtype=bool).reshape(len(visitors), -1).any(axis=1).tolist()
+            if self.any_no_show and len(visitors)
+            else []
+        )
         self.names = [[(svc.service, stage.name) for stage in svc.stages] for svc in spec.services]
         # a service is closed when its agency is closed that day or has a stage that no
         # counter serves (a counter group of size 0)
@@ -447,7 +453,11 @@ class _Day:
                 servers = (state.index(IDLE),) if IDLE in state else ()
             for i in servers:
                 if state[i] == IDLE:
-                    if self.any_no_show and self._absent_when_called(s, v):
+                    if (
+                        self.any_no_show
+                        and self.may_be_absent[v]
+                        and self._absent_when_called(s, v)
+                    ):
                         self.started[v] = math.nan
                         self._serve(s, i, v)
                         return
@@ -571,7 +581,7 @@ class _Day:
         self.job[s][i] = v
         token = self.job_token[s][i] = self.job_token[s][i] + 1
         self.token[v] += 1  # no longer waiting (if they were)
-        if self.any_no_show and self._absent_when_called(s, v):
+        if self.any_no_show and self.may_be_absent[v] and self._absent_when_called(s, v):
             self.started[v] = now
             self._record(v, NO_SHOW, NO_REASON, now + self.spec.recall_wait_min, now, i)
             self.pos[v] = len(self.legs[v])
@@ -631,7 +641,11 @@ class _Day:
                 if line:
                     nxt = line.popleft() & VISITOR_MASK
                     level[s] -= WAITING_ONE
-                    if self.any_no_show and self._absent_when_called(s, nxt):
+                    if (
+                        self.any_no_show
+                        and self.may_be_absent[nxt]
+                        and self._absent_when_called(s, nxt)
+                    ):
                         self.state[s][i] = IDLE
                         self._serve(s, i, nxt)
                         break
