@@ -309,6 +309,7 @@ class _Day:
             if queue:
                 entry = queue[0]
                 at = entry[0]
+                # every entry has SimPy's NORMAL priority, so time and event id decide
                 take_arrival = arrive_at < at or (arrive_at == at and arrive_eid < entry[2])
             elif arrive_at == inf:
                 break
