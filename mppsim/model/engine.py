@@ -421,17 +421,10 @@ class _Day:
             now = env._now
             self.ticket[v] = now
             if needs_ticket:
-                if self.svc_closed[svc]:
-                    self._refuse(v, TURNED_AWAY, CLOSED)
+                reason = self._ticket(svc, self.priority_class[v], now)
+                if reason != NO_REASON:
+                    self._refuse(v, TURNED_AWAY, reason)
                     continue
-                if now > self.svc_cutoff[svc]:
-                    self._refuse(v, TURNED_AWAY, CLOSING)
-                    continue
-                if self.priority_class[v] != BOOKED:  # booked: outside the quota
-                    if self.tickets[svc] >= self.quota[svc]:
-                        self._refuse(v, TURNED_AWAY, QUOTA)
-                        continue
-                    self.tickets[svc] += 1
             if now > self.kiosk_cutoff[s] or (self.turn_away and self.closed[s]):
                 self._refuse(v, TURNED_AWAY, CLOSING)
                 continue
@@ -547,10 +540,7 @@ class _Day:
         self.pos[v] = legs[pos][6]
 
     def _ticket(self, svc: int, priority_class: int, when: float) -> int:
-        """Issue a ticket for service ``svc`` at ``when``; return the refusal reason, if any.
-
-        (``_start_leg`` does the same checks inline for tickets taken at the agency.)
-        """
+        """Issue a ticket for service ``svc`` at ``when``; return the refusal reason, if any."""
         if self.svc_closed[svc]:
             return CLOSED
         if when > self.svc_cutoff[svc]:
