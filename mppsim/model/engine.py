@@ -247,7 +247,6 @@ class _Day:
         self.token = [0] * n
         self.ticket = [0.0] * n
         self.started = [math.nan] * n
-        self.resumed: dict[int, int] = {}  # visitor -> token of a wait put back by a break
         self.remaining = [math.nan] * n
         self.walked = [0.0] * n  # minutes walked to the current leg's station
         self.last_row = [-1] * n
@@ -696,8 +695,9 @@ class _Day:
                         break
                     line.popleft()
                 if line:
-                    # first in line: the earliest ticket, or a service put back by a break
-                    queued = -math.inf if self.resumed.get(v) == vtoken[v] else self.ticket[v]
+                    # first in line: a service put back by a break (it has started), then
+                    # the earliest ticket
+                    queued = self.ticket[v] if math.isnan(self.started[v]) else -math.inf
                     key = (cls, queued, v)
                     if best_key is None or key < best_key:
                         best_key, best = key, line
@@ -756,7 +756,6 @@ class _Day:
         q = self.legs[v][self.pos[v]][1]
         cls = self.vis.priority_class[v] if self.kind[s] == AGENCY else 0
         self.token[v] += 1
-        self.resumed[v] = self.token[v]  # called before anyone who queued
         self.queues[s][q][cls].appendleft(self.token[v] << VISITOR_BITS | v)
         self.level[s] += WAITING_ONE
         for j in self.queue_servers[s][q]:
