@@ -239,10 +239,8 @@ class _Day:
         # the visitors' hot lists
         self.priority_class, self.draw_index = visitors.priority_class, visitors.draw_index
         n = len(visitors)
-        self.templates: dict[tuple[tuple[int, ...], bool], list[tuple]] = {}
-        self.plans: list[list[tuple]] = []  # legs by plan key (see _plan_all)
-        self.plan_keys = np.zeros(0, dtype=np.int64)  # each visitor's plan key
-        self.legs = self._plan_all()
+        self.plans, self.plan_keys = self._plan_all()
+        self.legs = list(map(self.plans.__getitem__, self.plan_keys.tolist()))  # per visitor
         self.pos = [0] * n
         self.token = [0] * n
         self.ticket = [0.0] * n
@@ -348,29 +346,24 @@ class _Day:
 
     # ----------------------------------------------------------------- visitors
 
-    def _plan_all(self) -> list[list[tuple]]:
-        """Return each visitor's legs, in order (shared by visitors with the same visit).
+    def _plan_all(self) -> tuple[list[list[tuple]], np.ndarray]:
+        """Return the legs of each plan key, in order, and each visitor's plan key.
 
-        Each leg is (station, queue, work, request, service, stage, skip_to, needs_ticket):
-        ``work`` is the stage's list of drawn counter times (indexed by the visitor's draw
-        index), or ``KIOSK_WORK`` / ``INFO_WORK``; ``skip_to`` is the first leg after this
-        leg's request, ``needs_ticket`` whether the ticket is taken on arrival at the agency
+        A plan key is a kind of visit (``visit_kinds``) with or without the information
+        desk; visitors with the same key share one list of legs. Each leg is (station,
+        queue, work, request, service, stage, skip_to, needs_ticket): ``work`` is the
+        stage's list of drawn counter times (indexed by the visitor's draw index), or
+        ``KIOSK_WORK`` / ``INFO_WORK``; ``skip_to`` is the first leg after this leg's
+        request, ``needs_ticket`` whether the ticket is taken on arrival at the agency
         (no kiosk pass before it) and can be refused there (a closed service, a cut-off or
         a quota; an unlimited ticket needs no check and no count).
         """
-        templates = self.templates
-        vis = self.vis
         kinds = visit_kinds(self.spec)
-        # a plan per kind of visit, with or without the information desk
-        keys = self.plan_keys = vis.visit * 2 + vis.asks_info
-        plans = self.plans = [_NO_LEGS] * (2 * len(kinds))
+        keys = self.vis.visit * 2 + self.vis.asks_info
+        plans = [_NO_LEGS] * (2 * len(kinds))
         for key in np.unique(keys).tolist():
-            template_key = (kinds[key // 2], bool(key % 2))
-            template = templates.get(template_key)
-            if template is None:
-                template = templates[template_key] = self._template(*template_key)
-            plans[key] = template
-        return list(map(plans.__getitem__, keys.tolist()))
+            plans[key] = self._template(kinds[key // 2], bool(key % 2))
+        return plans, keys
 
     def _template(self, services: tuple[int, ...], asks_info: bool) -> list[tuple]:
         spec = self.spec
