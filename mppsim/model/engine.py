@@ -172,15 +172,11 @@ class _Day:
             [self.queues[s][qs[0]] if len(qs) == 1 else None for qs in self.server_queues[s]]
             for s in range(len(stations))
         ]
-        self.all_servers = [tuple(range(st.n_servers)) for st in stations]
-        # each queue's counters, in the order they are offered a visitor (the very tuple in
-        # all_servers when every counter of the station serves the queue)
-        self.queue_servers = [
-            [
-                self.all_servers[s] if q.servers == self.all_servers[s] else q.servers
-                for q in st.queues
-            ]
-            for s, st in enumerate(stations)
+        # each queue's counters, in the order they are offered a visitor, and whether they
+        # are every counter of the station (in counter order)
+        self.queue_servers = [[q.servers for q in st.queues] for st in stations]
+        self.every_counter = [
+            [q.servers == tuple(range(st.n_servers)) for q in st.queues] for st in stations
         ]
         self.state = [[OFF] * st.n_servers for st in stations]
         self.off = [[1] * st.n_servers for st in stations]  # reasons to be closed; 1 = not open yet
@@ -435,7 +431,7 @@ class _Day:
                 work_min = self.remaining[v] = self.vis.info_time[v]
             state = self.state[s]
             servers = self.queue_servers[s][q]
-            if servers is self.all_servers[s]:  # every counter serves it: find one in C
+            if self.every_counter[s][q]:  # the lowest idle counter, found in C
                 servers = (state.index(IDLE),) if IDLE in state else ()
             for i in servers:
                 if state[i] == IDLE:
