@@ -132,20 +132,30 @@ def draw_visitors(spec: ModelSpec, streams: Streams) -> Visitors:
     all_times = np.concatenate(arrival)
     n = len(all_times)
     codes_all = np.concatenate(codes).astype(np.int64)
-    max_requests = max((len(visit_services[c]) for c in np.unique(codes_all)), default=1)
+    # the most services in one visit: the stride of the per-request lists
+    width = max((len(visit_services[c]) for c in np.unique(codes_all)), default=1)
 
-    kiosk_block = _block(spec.kiosk_time, streams, "kiosk", n, max_requests)
+    order = np.argsort(all_times, kind="stable")
+
+    # a quantity that is not modelled is one shared constant (tolist makes a float each)
+    kiosk_times = [0.0] * (n * width)
+    if spec.kiosk_time is not None:
+        block = spec.kiosk_time.sample(streams["kiosk"], n * width).reshape(n, width)
+        kiosk_times = block[order].ravel().tolist()
     info_block = np.full(n, np.nan)
+    info_time = [math.nan] * n
     if spec.info_desk is not None and spec.info_desk_time is not None:
         asks = streams["visitor/info_desk"].random(n) < spec.info_desk_share
         times_info = spec.info_desk_time.sample(streams["info_desk"], n)
         info_block = np.where(asks, times_info, np.nan)
-    patience = np.full(n, np.inf)
+        info_time = info_block[order].tolist()
+    patience = [math.inf] * n
     if spec.patience is not None:
-        patience = spec.patience.sample(streams["visitor/patience"], n)
-    no_show = np.zeros((n, max_requests), dtype=bool)
+        patience = spec.patience.sample(streams["visitor/patience"], n)[order].tolist()
+    no_show = [False] * (n * width)
     if spec.no_show > 0:
-        no_show = streams["visitor/no_show"].random((n, max_requests)) < spec.no_show
+        absent = streams["visitor/no_show"].random((n, width)) < spec.no_show
+        no_show = absent[order].ravel().tolist()
 
     speed = np.zeros(0)
     lift_waits = np.zeros((0, 0))
@@ -162,7 +172,6 @@ def draw_visitors(spec: ModelSpec, streams: Streams) -> Visitors:
         for service in spec.services
         for stage in service.stages
     }
-    order = np.argsort(all_times, kind="stable")
     visit = codes_all[order]
     asks_info = ~np.isnan(info_block[order])
     classes_all = np.concatenate(classes)
@@ -174,20 +183,13 @@ def draw_visitors(spec: ModelSpec, streams: Streams) -> Visitors:
         services=list(map(visit_services.__getitem__, visit.tolist())),
         stage_draws=stage_draws,
         draw_index=order.tolist(),
-        # a quantity that is not modelled is one shared constant (tolist makes a float each)
-        kiosk_times=(
-            kiosk_block[order].ravel().tolist()
-            if spec.kiosk_time is not None
-            else [0.0] * (n * max_requests)
-        ),
-        info_time=info_block[order].tolist() if asks_info.any() else [math.nan] * n,
-        patience=patience[order].tolist() if spec.patience is not None else [math.inf] * n,
-        no_show=no_show[order].ravel().tolist()
-        if spec.no_show > 0
-        else [False] * (n * max_requests),
+        kiosk_times=kiosk_times,
+        info_time=info_time,
+        patience=patience,
+        no_show=no_show,
         speed=_walking_speeds(speed, classes_all, layout)[order].tolist() if len(speed) else [],
         lift_waits=lift_waits[order].ravel().tolist() if lift_waits.size else [],
-        width=max_requests,
+        width=width,
         visit=visit,
         asks_info=asks_info,
     )
@@ -196,10 +198,3 @@ def draw_visitors(spec: ModelSpec, streams: Streams) -> Visitors:
 def _walking_speeds(speed: np.ndarray, classes: np.ndarray, layout) -> np.ndarray:
     """Slow priority visitors down by the layout's factor."""
     return np.where(classes == PRIORITY, speed * layout.priority_speed_factor, speed)
-
-
-def _block(sampler, streams: Streams, name: str, n: int, width: int) -> np.ndarray:
-    """Draw an ``n × width`` block from ``sampler`` on stream ``name`` (zeros if no sampler)."""
-    if sampler is None:
-        return np.zeros((n, width))
-    return sampler.sample(streams[name], n * width).reshape(n, width)
