@@ -45,6 +45,18 @@ SCENARIO_CASES: list[tuple[str, Path, list[str]]] = [
         ["calendar.break_rule=interrupt", "calendar.at_close=turn_away"],
     ),
     ("busy-day", DEFAULT, ["arrivals.daily_visitors=2600"]),
+    ("busy-interrupt", DEFAULT, ["arrivals.daily_visitors=2600", "calendar.break_rule=interrupt"]),
+    (
+        "stress-interrupt",
+        DEFAULT,
+        [
+            "arrivals.daily_visitors=2600",
+            "calendar.break_rule=interrupt",
+            "behaviour.no_show=0.3",
+            "behaviour.patience.mean=30",
+            "kiosk.ticket_per_service=false",
+        ],
+    ),
     ("layout-a", ROOT / "scenarios" / "mpp_kota_sedang_layout_a.yaml", []),
     ("layout-b", ROOT / "scenarios" / "mpp_kota_sedang_layout_b.yaml", []),
 ]
