@@ -13,12 +13,16 @@ from __future__ import annotations
 import struct
 from array import array
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
 
 from mppsim.model.arrivals import Visitors
 from mppsim.tables import KINDS, OUTCOMES, REASONS, empty_visits
+
+if TYPE_CHECKING:
+    from mppsim.model.legs import Leg
 
 __all__ = [
     "BUSY_ONE",
@@ -122,7 +126,7 @@ def zone_levels_frame(zone_log: list[float], zones: list[str]) -> pd.DataFrame:
 
 def visits_frame(
     records: bytearray,
-    plans: Sequence[Sequence[tuple]],
+    plans: Sequence[Sequence[Leg]],
     plan_keys: np.ndarray,
     stage_names: Sequence[Sequence[tuple[str, str]]],
     station_kinds: Sequence[int],
@@ -137,8 +141,8 @@ def visits_frame(
     ----------
     records : bytearray
         ``RECORD`` structs, one per row.
-    plans : sequence of legs
-        The legs of each plan key (leg fields as in the engine's ``_template``).
+    plans : sequence of sequence of legs.Leg
+        The legs of each plan key.
     plan_keys : numpy.ndarray
         Each visitor's plan key.
     stage_names : sequence of sequence of (str, str)
@@ -160,7 +164,8 @@ def visits_frame(
     # every leg of every plan, flattened, so a row's leg is offset[plan key] + leg
     offsets = np.cumsum([0] + [len(legs) for legs in plans])
     leg_fields = np.array(
-        [(leg[0], leg[3], leg[4], leg[5]) for legs in plans for leg in legs], dtype=np.int64
+        [(leg.station, leg.request, leg.service, leg.stage) for legs in plans for leg in legs],
+        dtype=np.int64,
     ).reshape(-1, 4)
     station, request, svc, stage = leg_fields[offsets[plan_keys[v]] + pos].T
     ticket, start, end = (rec[name].copy() for name in ("ticket", "start", "end"))

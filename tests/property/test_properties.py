@@ -289,6 +289,21 @@ def test_no_start_before_opening_or_on_a_counter_on_break(data: dict[str, Any], 
                 assert not brk.start_min <= start < brk.end_min, (row, brk)
 
 
+@given(scenarios(break_rule="interrupt"), SEEDS)
+def test_interrupt_rule_stops_services_at_a_break(data: dict[str, Any], seed: int) -> None:
+    """Under ``interrupt``, a counter that a break closes serves nobody during it: no
+    service on it ends strictly inside the break (under ``finish`` one that straddles
+    the break start would). Served rows name their last counter, so a resumed service
+    ends after the break on its counter or on another one."""
+    run = simulate(data, seed)
+    for row in run.rows:
+        if row["outcome"] != "served":
+            continue
+        for brk in run.station(row).breaks:
+            if row["counter"] in brk.servers:
+                assert not brk.start_min < row["end_min"] < brk.end_min, (row, brk)
+
+
 # --------------------------------------------------------------------------- (e) queue order
 
 
