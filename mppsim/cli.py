@@ -104,7 +104,7 @@ def run(
 ) -> None:
     """Run a scenario, print the summary table and write the results folder."""
     from mppsim.experiment.replications import run as run_replications
-    from mppsim.results import write_run
+    from mppsim.report.folder import write_run
     from mppsim.scenario.loader import load_scenario
 
     with _user_errors():

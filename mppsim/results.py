@@ -14,6 +14,7 @@ import json
 import platform
 import shutil
 import tempfile
+from collections.abc import Callable, Mapping
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -37,9 +38,6 @@ __all__ = [
     "scenario_yaml",
     "write_run",
 ]
-
-FLOOR_PLAN = "floor_plan.png"
-"""Written besides RESULT_FILES when the scenario has a layout."""
 
 RESULT_FILES = (
     "scenario.yaml",
@@ -73,7 +71,11 @@ def default_out_dir(scenario: Scenario, base: str | Path = "results") -> Path:
     return Path(base) / (safe or "scenario") / stamp
 
 
-def write_run(run: RunResult, out_dir: str | Path | None = None) -> Path:
+def write_run(
+    run: RunResult,
+    out_dir: str | Path | None = None,
+    extras: Mapping[str, Callable[[Path], None]] | None = None,
+) -> Path:
     """Write a run's results folder atomically.
 
     Parameters
@@ -83,6 +85,11 @@ def write_run(run: RunResult, out_dir: str | Path | None = None) -> Path:
     out_dir : path, optional
         The folder to create; default ``results/<scenario-name>/<timestamp>/``. If it
         exists already, a suffix ``-2``, ``-3``, ... is added.
+    extras : mapping of str to callable, optional
+        More files of the folder, by name: each callable writes its file to the path
+        it is given, inside the temporary folder, so the folder is still complete or
+        absent. Layers above this one (pictures, reports) add their files this way;
+        ``mppsim.write_run`` adds the floor plan.
 
     Returns
     -------
@@ -98,14 +105,12 @@ def write_run(run: RunResult, out_dir: str | Path | None = None) -> Path:
         raise MppsimError(f"could not create the results folder {target}: {error}") from None
     try:
         (partial / "scenario.yaml").write_text(scenario_yaml(run.scenario), encoding="utf-8")
-        _write_json(partial / "manifest.json", _manifest(run))
+        _write_json(partial / "manifest.json", _manifest(run, [*(extras or {})]))
         _write_json(partial / "summary.json", run.summary)
         run.visits.to_parquet(partial / "visits.parquet", index=False)
         run.timeseries.to_parquet(partial / "timeseries.parquet", index=False)
-        if run.scenario.layout is not None:
-            from mppsim.report.floorplan import write_floor_plan
-
-            write_floor_plan(run.scenario, run.summary, partial / FLOOR_PLAN)
+        for name, write in (extras or {}).items():
+            write(partial / name)
         partial.rename(target)
     except BaseException as error:
         shutil.rmtree(partial, ignore_errors=True)
@@ -123,7 +128,7 @@ def _free_name(target: Path) -> Path:
     return candidate
 
 
-def _manifest(run: RunResult) -> dict[str, Any]:
+def _manifest(run: RunResult, extras: list[str]) -> dict[str, Any]:
     return {
         "mppsim": mppsim.__version__,
         "python": platform.python_version(),
@@ -137,7 +142,7 @@ def _manifest(run: RunResult) -> dict[str, Any]:
         "replications": run.replications,
         "wall_time_s": round(run.wall_time_s, 4),
         "created": datetime.now().astimezone().isoformat(timespec="seconds"),
-        "files": [*RESULT_FILES, *([FLOOR_PLAN] if run.scenario.layout is not None else [])],
+        "files": [*RESULT_FILES, *extras],
     }
 
 

@@ -15,7 +15,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from mppsim.errors import Issue, ScenarioError
-from mppsim.scenario.messages import _check, validate
+from mppsim.scenario.messages import check_model, validate
+from mppsim.scenario.overrides import apply_overrides
 from mppsim.scenario.yamlread import (
     MAX_ALIAS_EXPANSION,
     MAX_DEPTH,
@@ -23,12 +24,12 @@ from mppsim.scenario.yamlread import (
     KeyPath,
     LineMap,
     M,
-    _finish,
-    _read,
     format_path,
     parse_yaml_fragment,
+    read_document,
     read_yaml,
     resolve_plain_scalar,
+    sort_issues,
 )
 
 if TYPE_CHECKING:
@@ -80,7 +81,7 @@ def _extend(
         message = f"'{base_name}' extends itself (directly or through other files)"
         raise ScenarioError(source, [Issue(EXTENDS, lines.get((EXTENDS,)), message)])
     base_text, base_source = _file_text(base_path)
-    base, base_lines, base_problems = _read(base_text, base_source)
+    base, base_lines, base_problems = read_document(base_text, base_source)
     if base_problems or not isinstance(base, dict):
         raise ScenarioError(base_source, [p.issue() for p in base_problems])
     if EXTENDS in base:
@@ -169,19 +170,17 @@ def load_model_text(model_cls: type[M], text: str, source: str, overrides: Seque
         validation (duplicate keys, unsafe tags) are reported together with
         override and validation problems.
     """
-    data, lines, problems = _read(text, source)
+    data, lines, problems = read_document(text, source)
     if isinstance(data, dict) and EXTENDS in data:
         data, lines = _extend(data, lines, source)
     issues: list[tuple[KeyPath, Issue]] = [(p.path, p.issue()) for p in problems]
     if overrides:
-        from mppsim.scenario.overrides import apply_overrides
-
         try:
             data, lines = apply_overrides(data, overrides, lines)
         except ScenarioError as exc:
             found = [issue for _, issue in issues] + list(exc.issues)
-            raise ScenarioError(source, _finish(found)) from None
-    model, checked = _check(model_cls, data, lines)
+            raise ScenarioError(source, sort_issues(found)) from None
+    model, checked = check_model(model_cls, data, lines)
     hidden = [p.path for p in problems if p.suppress]
     issues += [
         (path, issue)
@@ -189,7 +188,7 @@ def load_model_text(model_cls: type[M], text: str, source: str, overrides: Seque
         if not any(path[: len(prefix)] == prefix for prefix in hidden)
     ]
     if issues or model is None:
-        raise ScenarioError(source, _finish(issue for _, issue in issues))
+        raise ScenarioError(source, sort_issues(issue for _, issue in issues))
     return model
 
 

@@ -1,7 +1,7 @@
 """Command-line overrides: ``--set agencies.dukcapil.counters=5``.
 
 An override replaces one value of the scenario data before validation. The
-returned :class:`~mppsim.scenario.loader.LineMap` remembers which paths came
+returned :class:`~mppsim.scenario.yamlread.LineMap` remembers which paths came
 from ``--set``, so validation errors there name the option instead of a line.
 """
 
@@ -13,7 +13,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from mppsim.errors import Issue, ScenarioError
-from mppsim.scenario.loader import (
+from mppsim.scenario.yamlread import (
     KeyPath,
     LineMap,
     format_path,

@@ -19,7 +19,7 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 from pydantic_core import PydanticCustomError
 
-from mppsim.distributions import Distribution, Lognormal, Triangular
+from mppsim.distribution_specs import Distribution, Lognormal, Triangular
 from mppsim.units import ClockTime, Minutes, parse_clock
 
 __all__ = [
