@@ -39,9 +39,39 @@ ScenarioPath = Annotated[Path, typer.Argument(help="Scenario file (YAML).", show
 SetOption = Annotated[
     list[str] | None,
     typer.Option(
-        "--set", help="Override a field, e.g. --set agencies.dukcapil.counters=5 (repeatable)."
+        "--set",
+        help="Override a field, e.g. --set agencies.samsat.counters=4 or "
+        "--set agencies.dukcapil.counters.umum=7 (repeatable).",
     ),
 ]
+StrictOption = Annotated[
+    bool,
+    typer.Option(
+        "--strict", help="Treat plausibility warnings (an 8-hour service, ...) as errors."
+    ),
+]
+
+
+def _load_scenario(path: Path, overrides: list[str] | None, strict: bool) -> Any:
+    """Load a scenario and print its plausibility warnings (with field and line) on stderr."""
+    from mppsim.errors import Issue
+    from mppsim.scenario.loader import load_scenario
+
+    warnings: list[Issue] = []
+    loaded = load_scenario(path, overrides or (), warnings=warnings, strict=strict)
+    count = len(warnings)
+    if count:
+        errors.print(
+            f"[bold yellow]{path}: {count} warning{'s' if count != 1 else ''}[/] "
+            "(valid, but probably not what you meant; --strict makes them errors)",
+            highlight=False,
+            soft_wrap=True,
+        )
+        for issue in warnings:
+            errors.print(
+                f"  {issue.format(str(path))}", markup=False, highlight=False, soft_wrap=True
+            )
+    return loaded
 
 
 @contextmanager
@@ -101,14 +131,14 @@ def run(
     set_: SetOption = None,
     jobs: Annotated[int, typer.Option(min=1, help="Worker processes.")] = 1,
     quiet: Annotated[bool, typer.Option(help="Print only the results folder.")] = False,
+    strict: StrictOption = False,
 ) -> None:
     """Run a scenario, print the summary table and write the results folder."""
     from mppsim.experiment.replications import run as run_replications
     from mppsim.report.folder import write_run
-    from mppsim.scenario.loader import load_scenario
 
     with _user_errors():
-        loaded = load_scenario(scenario, set_ or ())
+        loaded = _load_scenario(scenario, set_, strict)
         progress = _progress(disable=quiet)
         with progress:
             task = progress.add_task(f"Simulating {loaded.name}", total=replications)
@@ -137,12 +167,11 @@ def run(
 def validate(
     scenario: ScenarioPath,
     set_: SetOption = None,
+    strict: StrictOption = False,
 ) -> None:
     """Check a scenario file and print every problem with its line and field."""
-    from mppsim.scenario.loader import load_scenario
-
     with _user_errors():
-        loaded = load_scenario(scenario, set_ or ())
+        loaded = _load_scenario(scenario, set_, strict)
         n_counters = sum(sum(a.counter_groups().values()) for a in loaded.agencies.values())
         console.print(
             f"[green]OK[/] {scenario}: '{loaded.name}', {len(loaded.agencies)} agencies, "

@@ -20,7 +20,7 @@ from pydantic import BaseModel, ValidationError
 from mppsim.errors import Issue, ScenarioError
 from mppsim.scenario.yamlread import KeyPath, M, describe_value, format_path, sort_issues
 
-__all__ = ["check_model", "validate"]
+__all__ = ["check_model", "locate_problems", "validate"]
 
 # --------------------------------------------------------------------------- validation
 
@@ -350,6 +350,32 @@ def _join(parts: list[_Located]) -> str:
     if parts[0].set_by is not None:
         message += f" (from --set {parts[0].set_by})"
     return message
+
+
+def locate_problems(
+    problems: Sequence[tuple[KeyPath, str]], lines: Mapping[KeyPath, int]
+) -> list[tuple[KeyPath, Issue]]:
+    """Turn ``(path, message)`` pairs of a check on a valid model into issues with lines.
+
+    Parameters
+    ----------
+    problems : sequence of (tuple, str)
+        Key paths in the data and messages.
+    lines : LineMap or mapping
+        Line numbers of the data; a value set with ``--set`` is named as such.
+
+    Returns
+    -------
+    list of (tuple, Issue)
+        Each problem's path and its issue (field, line, message).
+    """
+    located = []
+    for path, message in problems:
+        line, set_by = _locate(path, lines)
+        if set_by is not None:
+            message += f" (from --set {set_by})"
+        located.append((path, Issue(format_path(path), line, message)))
+    return located
 
 
 def check_model(
