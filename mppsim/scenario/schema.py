@@ -725,20 +725,26 @@ class Scenario(_Model):
             today = self.calendar.today
             if arrivals.profile is None and today.arrival_profile is None:
                 problems.append((("arrivals",), "calendar mode needs a 'profile'"))
-            cutoff = today.ticket_cutoff if today.ticket_cutoff is not None else today.close
-            for where, profile in (
-                (("arrivals", "profile"), arrivals.profile),
-                (
-                    ("calendar", "days", self.calendar.day_type, "arrival_profile"),
-                    today.arrival_profile,
-                ),
-            ):
-                late = [key for key in profile or () if parse_clock(key) >= cutoff]
-                if late:
+            # Each day type uses its own profile, else arrivals.profile: check the one in
+            # effect against that day's cut-off (a profile used on no day is not checked).
+            late_keys: set[tuple[str | int, ...]] = set()
+            for day_type, day in self.calendar.days.items():
+                cutoff = day.ticket_cutoff if day.ticket_cutoff is not None else day.close
+                if day.arrival_profile is not None:
+                    where: tuple[str | int, ...] = ("calendar", "days", day_type, "arrival_profile")
+                    profile = day.arrival_profile
+                else:
+                    where, profile = ("arrivals", "profile"), arrivals.profile or {}
+                late = [key for key in profile if parse_clock(key) >= cutoff]
+                if late and (*where, late[0]) not in late_keys:
+                    late_keys.add((*where, late[0]))
                     problems.append(
                         (
                             (*where, late[0]),
-                            "starts at or after the ticket cut-off; no one could come",
+                            (
+                                f"starts at or after the ticket cut-off on {day_type}; no one could "
+                                "come"
+                            ),
                         )
                     )
         if self.horizon is not None:

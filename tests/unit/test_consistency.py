@@ -128,3 +128,44 @@ def test_an_override_that_breaks_the_hours_names_the_option():
     issue = next(i for i in info.value.issues if i.field.endswith("hours.open"))
     assert issue.field == "agencies.dukcapil.hours.open"
     assert "(from --set agencies.dukcapil.hours.open=10:30)" in issue.message
+
+
+DAY_PROFILES = """\
+name: tiny
+calendar:
+  day_type: friday
+  days:
+    weekday: {open: "08:00", close: "15:00"}
+    friday: {open: "08:00", close: "11:00", arrival_profile: {"08:00": 1}}
+arrivals:
+  daily_visitors: 50
+  profile: {"08:00": 1, "13:00": 1}
+  mix:
+    - {services: [dukcapil.ktp], share: 1}
+agencies:
+  dukcapil:
+    counters: 2
+    services:
+      ktp: {time: {dist: deterministic, value: 5}}
+"""
+
+
+def test_a_day_with_its_own_profile_ignores_the_global_profile():
+    """Friday closes at 11:00 with its own profile; the global one is for weekdays."""
+    load(DAY_PROFILES)
+    text = DAY_PROFILES.replace("day_type: friday", "day_type: weekday").replace(
+        '  profile: {"08:00": 1, "13:00": 1}\n', ""
+    )
+    assert any("calendar mode needs a 'profile'" in line for line in issues(text))
+
+
+def test_the_global_profile_is_checked_against_each_day_that_uses_it():
+    text = DAY_PROFILES.replace('close: "15:00"', 'close: "12:00"')
+    assert issues(text) == [
+        ("s.yaml:9: arrivals.profile.13:00: starts at or after the ticket cut-off on weekday; "
+        "no one could come")
+    ]
+
+
+def test_a_simulated_day_with_its_own_profile_needs_no_global_profile():
+    load(DAY_PROFILES.replace('  profile: {"08:00": 1, "13:00": 1}\n', ""))
