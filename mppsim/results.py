@@ -9,7 +9,6 @@ written, so an error or an interrupted run leaves no half-written folder.
 from __future__ import annotations
 
 import hashlib
-import io
 import json
 import platform
 import shutil
@@ -22,10 +21,10 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 import simpy
-from ruamel.yaml import YAML
 
 import mppsim
 from mppsim.errors import MppsimError
+from mppsim.yamlwrite import dump_yaml
 
 if TYPE_CHECKING:
     from mppsim.experiment.replications import RunResult
@@ -49,13 +48,12 @@ RESULT_FILES = (
 
 
 def scenario_yaml(scenario: Scenario) -> str:
-    """Return the fully resolved scenario (defaults filled in, times in minutes) as YAML."""
-    yaml = YAML(typ="safe", pure=True)
-    yaml.default_flow_style = False
-    yaml.sort_base_mapping_type_on_output = False  # keep the schema's key order
-    buffer = io.StringIO()
-    yaml.dump(scenario.model_dump(mode="json", exclude_none=True), buffer)
-    return buffer.getvalue()
+    """Return the fully resolved scenario (defaults filled in, times in minutes) as YAML.
+
+    Clock times and other strings a YAML 1.1 reader would read as numbers are quoted
+    (``open: "08:00"``), so every YAML reader reads the file back as it ran.
+    """
+    return dump_yaml(scenario.model_dump(mode="json", exclude_none=True))
 
 
 def scenario_hash(scenario: Scenario) -> str:

@@ -162,8 +162,10 @@ def test_a_day_with_its_own_profile_ignores_the_global_profile():
 def test_the_global_profile_is_checked_against_each_day_that_uses_it():
     text = DAY_PROFILES.replace('close: "15:00"', 'close: "12:00"')
     assert issues(text) == [
-        ("s.yaml:9: arrivals.profile.13:00: starts at or after the ticket cut-off on weekday; "
-        "no one could come")
+        (
+            "s.yaml:9: arrivals.profile.13:00: starts at or after the ticket cut-off on weekday; "
+            "no one could come"
+        )
     ]
 
 

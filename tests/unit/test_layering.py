@@ -30,6 +30,7 @@ LAYERS = {
     "mppsim.tables": "base",
     "mppsim.streams": "base",
     "mppsim.samplers": "base",
+    "mppsim.yamlwrite": "base",
     "mppsim.distribution_specs": "specs",
     "mppsim.distributions": "specs",
     "mppsim.scenario": "scenario",
