@@ -188,15 +188,27 @@ def schema(
     ] = None,
 ) -> None:
     """Print (or write) the scenario file's JSON Schema, for editor completion and checks."""
-    from mppsim.scenario import export_json_schema
+    from mppsim.scenario.json_schema import export_json_schema
 
     with _user_errors():
         text = json.dumps(export_json_schema(), indent=2, ensure_ascii=False) + "\n"
         if out is None:
             sys.stdout.write(text)
         else:
-            out.write_text(text, encoding="utf-8")
+            _write_text(out, text)
             console.print(f"JSON Schema written to [bold]{out}[/]", highlight=False)
+
+
+def _write_text(path: Path, text: str) -> None:
+    """Write a text file; a folder that is missing or not writable is a user error."""
+    if not path.parent.is_dir():
+        raise MppsimError(
+            f"cannot write {path}: the folder {path.parent} does not exist (create it first)"
+        )
+    try:
+        path.write_text(text, encoding="utf-8")
+    except OSError as error:
+        raise MppsimError(f"cannot write {path}: {error.strerror or error}") from None
 
 
 @app.command()
