@@ -135,10 +135,14 @@ def run(
 ) -> None:
     """Run a scenario, print the summary table and write the results folder."""
     from mppsim.experiment.replications import run as run_replications
+    from mppsim.outdir import check_writable
     from mppsim.report.folder import write_run
+    from mppsim.results import default_out_dir
 
     with _user_errors():
         loaded = _load_scenario(scenario, set_, strict)
+        target = out if out is not None else default_out_dir(loaded)
+        check_writable(target)  # before the simulation, not after it
         progress = _progress(disable=quiet)
         with progress:
             task = progress.add_task(f"Simulating {loaded.name}", total=replications)
@@ -151,7 +155,14 @@ def run(
                     result = run_replications(loaded, replications, seed, pool, advance)
             else:
                 result = run_replications(loaded, replications, seed, None, advance)
-        folder = write_run(result, out)
+        folder = write_run(result, target)
+        if folder != target:
+            console.print(
+                f"Note: {target} already exists, so the results went to {folder} "
+                "(nothing was overwritten).",
+                highlight=False,
+                soft_wrap=True,
+            )
         if not quiet:
             console.print(_summary_table(result.summary))
             console.print(

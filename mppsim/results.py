@@ -24,6 +24,7 @@ import simpy
 
 import mppsim
 from mppsim.errors import MppsimError
+from mppsim.outdir import folder_mode
 from mppsim.yamlwrite import dump_yaml
 
 if TYPE_CHECKING:
@@ -99,6 +100,7 @@ def write_run(
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
         partial = Path(tempfile.mkdtemp(prefix=f".{target.name}.partial-", dir=target.parent))
+        partial.chmod(folder_mode())  # mkdtemp makes it private; the folder is the user's
     except OSError as error:
         raise MppsimError(f"could not create the results folder {target}: {error}") from None
     try:

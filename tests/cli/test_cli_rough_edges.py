@@ -48,3 +48,43 @@ def test_schema_out_to_a_missing_folder_is_a_clear_message(tmp_path):
     assert "does not exist" in result.output
     assert "internal error" not in result.output
     assert not out.parent.exists()
+
+
+def test_unwritable_out_is_found_before_the_simulation(tmp_path, monkeypatch):
+    from mppsim.experiment import replications
+
+    def never(*args, **kwargs):
+        raise AssertionError("the simulation ran before the --out check")
+
+    monkeypatch.setattr(replications, "run", never)
+    blocker = tmp_path / "a_file"
+    blocker.write_text("not a folder")
+    result = runner.invoke(app, ["run", str(GOOD), "--out", str(blocker / "sub")])
+    assert result.exit_code == 2, result.output
+    assert "is a file, not a folder" in result.output
+    assert "Traceback" not in result.output
+
+
+def test_a_second_run_to_the_same_out_says_where_it_went(tmp_path):
+    out = tmp_path / "out"
+    first = runner.invoke(app, ["run", str(GOOD), "-r", "1", "--out", str(out)])
+    assert first.exit_code == 0, first.output
+    assert "already exists" not in first.output
+    second = runner.invoke(app, ["run", str(GOOD), "-r", "1", "--out", str(out)])
+    assert second.exit_code == 0, second.output
+    text = " ".join(second.output.split())
+    assert f"Note: {out} already exists, so the results went to {out}-2" in text
+    assert (tmp_path / "out-2" / "summary.json").exists()
+
+
+@pytest.mark.parametrize(("umask", "mode"), [(0o022, 0o755), (0o027, 0o750)])
+def test_results_folder_gets_the_users_umask(tmp_path, umask, mode):
+    import os
+
+    old = os.umask(umask)
+    try:
+        result = runner.invoke(app, ["run", str(GOOD), "-r", "1", "--out", str(tmp_path / "o")])
+    finally:
+        os.umask(old)
+    assert result.exit_code == 0, result.output
+    assert (tmp_path / "o").stat().st_mode & 0o777 == mode

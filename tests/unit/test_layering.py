@@ -31,6 +31,7 @@ LAYERS = {
     "mppsim.streams": "base",
     "mppsim.samplers": "base",
     "mppsim.yamlwrite": "base",
+    "mppsim.outdir": "base",
     "mppsim.distribution_specs": "specs",
     "mppsim.distributions": "specs",
     "mppsim.scenario": "scenario",
