@@ -16,7 +16,7 @@ import numpy as np
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from mppsim.samplers import Sampler, weibull_cv2
-from mppsim.units import Minutes, PositiveMinutes
+from mppsim.unit_types import Minutes, PositiveMinutes
 
 __all__ = [
     "Deterministic",

@@ -27,6 +27,8 @@ LAYERS = {
     "mppsim.cli": "cli",
     "mppsim.errors": "base",
     "mppsim.units": "base",
+    "mppsim.unit_types": "base",
+    "mppsim.timeparse": "base",
     "mppsim.tables": "base",
     "mppsim.streams": "base",
     "mppsim.samplers": "base",
@@ -207,10 +209,11 @@ def loaded_after(code: str) -> set[str]:
     return {m if m.startswith("mppsim") else m.split(".")[0] for m in modules} | set(modules)
 
 
-def test_engine_does_not_load_pydantic_typer_or_matplotlib():
-    loaded = loaded_after("import mppsim.model.engine")
+@pytest.mark.parametrize("module", ["mppsim.model.engine", "mppsim.model.compile"])
+def test_model_does_not_load_pydantic_typer_or_matplotlib(module):
+    loaded = loaded_after(f"import {module}")
     for heavy in ("pydantic", "typer", "matplotlib", "rich", "scipy", "mppsim.scenario"):
-        assert heavy not in loaded, f"importing the engine loads {heavy}"
+        assert heavy not in loaded, f"importing {module} loads {heavy}"
 
 
 def test_cli_loads_only_what_parsing_needs():
