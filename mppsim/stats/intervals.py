@@ -13,6 +13,8 @@ import numpy as np
 import pandas as pd
 from numpy.typing import ArrayLike
 
+from mppsim.stats.t_table import MAX_DF, T_QUANTILES
+
 __all__ = ["ci_suffix", "mean_ci", "summarize", "t_quantile"]
 
 
@@ -33,11 +35,22 @@ def t_quantile(p: float, df: ArrayLike) -> Any:
 
     Notes
     -----
-    Computed with ``scipy.special.stdtrit``, the function behind ``scipy.stats.t.ppf``:
-    the same numbers, but importing ``scipy.special`` takes about a sixth of the time of
-    ``scipy.stats``, which loads most of scipy (about 0.17 s against 1 s, measured with
-    ``python -X importtime``), and a run's summary needs nothing else from it.
+    For p = 0.975 and 0.995 (95% and 99% intervals) and whole df up to 100 -- every
+    run of up to 101 replications -- the value comes from the table in
+    :mod:`mppsim.stats.t_table`, so summarising a run imports no scipy. Otherwise it is
+    ``scipy.special.stdtrit``, the function behind ``scipy.stats.t.ppf`` (importing
+    ``scipy.special`` takes a fraction of the time of ``scipy.stats``, which loads most
+    of scipy: about 0.17 s against 1 s, measured with ``python -X importtime``).
     """
+    table = T_QUANTILES.get(p)
+    values = np.asarray(df, dtype=float)
+    if (
+        table is not None
+        and values.size
+        and np.all((values >= 1) & (values <= MAX_DF) & (values == np.round(values)))
+    ):
+        found = np.asarray(table)[values.astype(int) - 1]
+        return float(found) if found.ndim == 0 else found
     from scipy.special import stdtrit  # imported here: scipy is slow to import
 
     value = stdtrit(df, p)
