@@ -20,8 +20,11 @@ def test_validate_prints_warnings_with_field_and_line():
     )
     assert result.exit_code == 0, result.output
     assert "1 warning" in result.output
-    assert "mpp_kota_sedang.yaml:249: agencies.dukcapil.services.kk.time: a mean of 8 h" in (
-        result.output.replace("\n", " ")
+    rows = BUNDLED.read_text(encoding="utf-8").splitlines()
+    kk = next(n for n, row in enumerate(rows) if row.strip() == "kk:")
+    line = next(n for n, row in enumerate(rows[kk:], kk + 1) if row.strip().startswith("time:"))
+    assert f"mpp_kota_sedang.yaml:{line}: agencies.dukcapil.services.kk.time: a mean of 8 h" in (
+        " ".join(result.output.split())
     )
 
 
