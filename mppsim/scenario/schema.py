@@ -445,7 +445,7 @@ class Agency(_Model):
                 for group in stage.counters or ()
             )
         )
-        if isinstance(self.counters, int) and named:
+        if isinstance(self.counters, int) and any(group not in groups for group in named):
             message = (
                 f"is one number ({self.counters}), but the services name counter groups "
                 f"({', '.join(named)}): give every group, e.g. "

@@ -160,3 +160,10 @@ def test_walking_speed_with_a_time_unit_gets_speed_advice():
     assert issue.field == "layout.walking_speed"
     assert "a walking speed is in metres per second" in issue.message
     assert "time unit" not in issue.message
+
+
+def test_a_number_of_counters_may_still_be_named_as_the_group_counter():
+    text = (ROOT / "tests" / "data" / "good_tiny.yaml").read_text(encoding="utf-8")
+    text = text.replace("cv: 0.5}}", "cv: 0.5}, counters: [counter]}")
+    assert "counters: [counter]" in text
+    load_scenario_text(text, "s.yaml")
