@@ -3,16 +3,25 @@
 The Python API: ``load_scenario`` reads and checks a scenario file, ``simulate``
 runs one replication, ``run`` runs several and returns tables as pandas
 DataFrames, and ``write_run`` writes a results folder.
+
+The names are loaded on first use (a module ``__getattr__``), so importing
+``mppsim`` -- or the command line, which lives in it -- does not load pandas,
+SimPy, pydantic or the engine until a command needs them.
 """
 
 from __future__ import annotations
 
+import importlib
+from typing import TYPE_CHECKING, Any
+
 __version__ = "0.1.0"
 
-from mppsim.errors import MppsimError, ScenarioError
-from mppsim.experiment.replications import RunResult, run, simulate
-from mppsim.results import write_run
-from mppsim.scenario import Scenario, load_scenario
+if TYPE_CHECKING:
+    from mppsim.errors import MppsimError, ScenarioError
+    from mppsim.experiment.replications import RunResult, run, simulate
+    from mppsim.report.folder import write_run
+    from mppsim.scenario.loader import load_scenario
+    from mppsim.scenario.schema import Scenario
 
 __all__ = [
     "MppsimError",
@@ -25,3 +34,28 @@ __all__ = [
     "simulate",
     "write_run",
 ]
+
+_WHERE = {
+    "MppsimError": "mppsim.errors",
+    "ScenarioError": "mppsim.errors",
+    "RunResult": "mppsim.experiment.replications",
+    "run": "mppsim.experiment.replications",
+    "simulate": "mppsim.experiment.replications",
+    "write_run": "mppsim.report.folder",
+    "load_scenario": "mppsim.scenario.loader",
+    "Scenario": "mppsim.scenario.schema",
+}
+
+
+def __getattr__(name: str) -> Any:
+    """Import a public name's module on first use."""
+    module = _WHERE.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(module), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(__all__)

@@ -39,9 +39,39 @@ ScenarioPath = Annotated[Path, typer.Argument(help="Scenario file (YAML).", show
 SetOption = Annotated[
     list[str] | None,
     typer.Option(
-        "--set", help="Override a field, e.g. --set agencies.dukcapil.counters=5 (repeatable)."
+        "--set",
+        help="Override a field, e.g. --set agencies.samsat.counters=4 or "
+        "--set agencies.dukcapil.counters.umum=7 (repeatable).",
     ),
 ]
+StrictOption = Annotated[
+    bool,
+    typer.Option(
+        "--strict", help="Treat plausibility warnings (an 8-hour service, ...) as errors."
+    ),
+]
+
+
+def _load_scenario(path: Path, overrides: list[str] | None, strict: bool) -> Any:
+    """Load a scenario and print its plausibility warnings (with field and line) on stderr."""
+    from mppsim.errors import Issue
+    from mppsim.scenario.loader import load_scenario
+
+    warnings: list[Issue] = []
+    loaded = load_scenario(path, overrides or (), warnings=warnings, strict=strict)
+    count = len(warnings)
+    if count:
+        errors.print(
+            f"[bold yellow]{path}: {count} warning{'s' if count != 1 else ''}[/] "
+            "(valid, but probably not what you meant; --strict makes them errors)",
+            highlight=False,
+            soft_wrap=True,
+        )
+        for issue in warnings:
+            errors.print(
+                f"  {issue.format(str(path))}", markup=False, highlight=False, soft_wrap=True
+            )
+    return loaded
 
 
 @contextmanager
@@ -101,14 +131,18 @@ def run(
     set_: SetOption = None,
     jobs: Annotated[int, typer.Option(min=1, help="Worker processes.")] = 1,
     quiet: Annotated[bool, typer.Option(help="Print only the results folder.")] = False,
+    strict: StrictOption = False,
 ) -> None:
     """Run a scenario, print the summary table and write the results folder."""
     from mppsim.experiment.replications import run as run_replications
-    from mppsim.results import write_run
-    from mppsim.scenario.loader import load_scenario
+    from mppsim.outdir import check_writable
+    from mppsim.report.folder import write_run
+    from mppsim.results import default_out_dir
 
     with _user_errors():
-        loaded = load_scenario(scenario, set_ or ())
+        loaded = _load_scenario(scenario, set_, strict)
+        target = out if out is not None else default_out_dir(loaded)
+        check_writable(target)  # before the simulation, not after it
         progress = _progress(disable=quiet)
         with progress:
             task = progress.add_task(f"Simulating {loaded.name}", total=replications)
@@ -121,7 +155,14 @@ def run(
                     result = run_replications(loaded, replications, seed, pool, advance)
             else:
                 result = run_replications(loaded, replications, seed, None, advance)
-        folder = write_run(result, out)
+        folder = write_run(result, target)
+        if folder != target:
+            console.print(
+                f"Note: {target} already exists, so the results went to {folder} "
+                "(nothing was overwritten).",
+                highlight=False,
+                soft_wrap=True,
+            )
         if not quiet:
             console.print(_summary_table(result.summary))
             console.print(
@@ -137,12 +178,11 @@ def run(
 def validate(
     scenario: ScenarioPath,
     set_: SetOption = None,
+    strict: StrictOption = False,
 ) -> None:
     """Check a scenario file and print every problem with its line and field."""
-    from mppsim.scenario.loader import load_scenario
-
     with _user_errors():
-        loaded = load_scenario(scenario, set_ or ())
+        loaded = _load_scenario(scenario, set_, strict)
         n_counters = sum(sum(a.counter_groups().values()) for a in loaded.agencies.values())
         console.print(
             f"[green]OK[/] {scenario}: '{loaded.name}', {len(loaded.agencies)} agencies, "
@@ -159,15 +199,27 @@ def schema(
     ] = None,
 ) -> None:
     """Print (or write) the scenario file's JSON Schema, for editor completion and checks."""
-    from mppsim.scenario import export_json_schema
+    from mppsim.scenario.json_schema import export_json_schema
 
     with _user_errors():
         text = json.dumps(export_json_schema(), indent=2, ensure_ascii=False) + "\n"
         if out is None:
             sys.stdout.write(text)
         else:
-            out.write_text(text, encoding="utf-8")
+            _write_text(out, text)
             console.print(f"JSON Schema written to [bold]{out}[/]", highlight=False)
+
+
+def _write_text(path: Path, text: str) -> None:
+    """Write a text file; a folder that is missing or not writable is a user error."""
+    if not path.parent.is_dir():
+        raise MppsimError(
+            f"cannot write {path}: the folder {path.parent} does not exist (create it first)"
+        )
+    try:
+        path.write_text(text, encoding="utf-8")
+    except OSError as error:
+        raise MppsimError(f"cannot write {path}: {error.strerror or error}") from None
 
 
 @app.command()

@@ -1,23 +1,41 @@
-"""Distribution specs that know their moments, and the samplers built from them.
+"""Distributions: the pydantic specs of scenario files and the engine's samplers.
 
-The pydantic models (``Exponential``, ``Lognormal``, ...) are what scenario files contain;
-``Distribution`` is their discriminated union (key ``dist``). Each converts to a
-``Sampler``, a small plain dataclass that the simulation engine uses in its hot path to
-draw vectorised samples and to read the exact mean, variance and lower support bound.
+Two modules hold them, so that the engine never imports pydantic:
+
+- :mod:`mppsim.samplers` -- :class:`Sampler`, the plain dataclass the engine draws from
+  (numpy only);
+- :mod:`mppsim.distribution_specs` -- the pydantic specs (``Exponential``,
+  ``Lognormal``, ..., their union ``Distribution``) that scenario files contain.
+
+This module offers both sets of names. ``Sampler`` is imported at once; the specs are
+loaded on first use (``from mppsim.distributions import Lognormal`` works as before),
+so ``from mppsim.distributions import Sampler`` does not load pydantic.
 """
 
 from __future__ import annotations
 
-import math
-from dataclasses import dataclass, field
-from typing import Annotated, Any, Literal
+import importlib
+from typing import TYPE_CHECKING, Any
 
-import numpy as np
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from mppsim.samplers import SAMPLER_PARAMS, Sampler
 
-from mppsim.units import Minutes, PositiveMinutes
+if TYPE_CHECKING:
+    from mppsim.distribution_specs import (
+        Deterministic,
+        Distribution,
+        DistributionSpec,
+        Empirical,
+        Exponential,
+        Gamma,
+        Lognormal,
+        Triangular,
+        Uniform,
+        Weibull,
+        describe,
+    )
 
 __all__ = [
+    "SAMPLER_PARAMS",
     "Deterministic",
     "Distribution",
     "DistributionSpec",
@@ -32,482 +50,17 @@ __all__ = [
     "describe",
 ]
 
-# --------------------------------------------------------------------------------------
-# Sampler: the engine-side object
-# --------------------------------------------------------------------------------------
+_SPECS = frozenset(__all__) - {"SAMPLER_PARAMS", "Sampler"}
 
-#: Number of entries of ``Sampler.params`` for each kind, in this order:
-#: exponential (mean), lognormal (mu, sigma), gamma (shape, scale),
-#: weibull (shape, scale), triangular (low, mode, high), uniform (low, high),
-#: deterministic (value), empirical () with the observations in ``values``.
-SAMPLER_PARAMS: dict[str, int] = {
-    "exponential": 1,
-    "lognormal": 2,
-    "gamma": 2,
-    "weibull": 2,
-    "triangular": 3,
-    "uniform": 2,
-    "deterministic": 1,
-    "empirical": 0,
-}
 
-_LOG_MAX_FLOAT = math.log(np.finfo(np.float64).max)
+def __getattr__(name: str) -> Any:
+    """Load a distribution spec from :mod:`mppsim.distribution_specs` on first use."""
+    if name in _SPECS:
+        value = getattr(importlib.import_module("mppsim.distribution_specs"), name)
+        globals()[name] = value
+        return value
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
-def _exp(x: float) -> float:
-    """Return ``exp(x)``, or ``inf`` instead of raising OverflowError."""
-    return math.inf if x > _LOG_MAX_FLOAT else math.exp(x)
-
-
-@dataclass(frozen=True, slots=True)
-class Sampler:
-    """Vectorised sampler for one distribution, with its exact moments.
-
-    Build it with ``spec.to_sampler()`` rather than by hand. It is immutable, hashable
-    and picklable, and holds no random state: pass the ``numpy.random.Generator`` of
-    the stream to draw from.
-
-    Parameters
-    ----------
-    kind : str
-        One of ``"exponential"``, ``"lognormal"``, ``"gamma"``, ``"weibull"``,
-        ``"triangular"``, ``"uniform"``, ``"deterministic"``, ``"empirical"``.
-    params : tuple of float
-        Canonical parameters: exponential ``(mean,)``, lognormal ``(mu, sigma)`` of the
-        underlying normal, gamma ``(shape, scale)``, weibull ``(shape, scale)``,
-        triangular ``(low, mode, high)``, uniform ``(low, high)``, deterministic
-        ``(value,)``, empirical ``()``.
-    values : tuple of float, optional
-        The observations of an empirical distribution (empty for the other kinds).
-    """
-
-    kind: str
-    params: tuple[float, ...]
-    values: tuple[float, ...] = ()
-    _values_array: np.ndarray = field(init=False, repr=False, compare=False, hash=False)
-
-    def __post_init__(self) -> None:
-        expected = SAMPLER_PARAMS.get(self.kind)
-        if expected is None:
-            raise ValueError(
-                f"unknown sampler kind {self.kind!r}; expected one of {sorted(SAMPLER_PARAMS)}"
-            )
-        params = tuple(float(p) for p in self.params)
-        values = tuple(float(v) for v in self.values)
-        if len(params) != expected:
-            raise ValueError(f"{self.kind} sampler needs {expected} params, got {params!r}")
-        if (self.kind == "empirical") != bool(values):
-            raise ValueError("values must be given for an empirical sampler, and only then")
-        if not all(math.isfinite(x) for x in params + values):
-            raise ValueError(f"{self.kind} sampler parameters must be finite")
-        object.__setattr__(self, "params", params)
-        object.__setattr__(self, "values", values)
-        object.__setattr__(self, "_values_array", np.asarray(values, dtype=np.float64))
-
-    def sample(self, rng: np.random.Generator, size: int) -> np.ndarray:
-        """Draw ``size`` independent samples in one vectorised call.
-
-        Parameters
-        ----------
-        rng : numpy.random.Generator
-            Generator of the random stream to draw from.
-        size : int
-            Number of samples.
-
-        Returns
-        -------
-        numpy.ndarray
-            Float64 array of shape ``(size,)``.
-        """
-        kind, p = self.kind, self.params
-        if kind == "exponential":
-            return rng.exponential(p[0], size)
-        if kind == "lognormal":
-            return rng.lognormal(p[0], p[1], size)
-        if kind == "gamma":
-            return rng.gamma(p[0], p[1], size)
-        if kind == "weibull":
-            return p[1] * rng.weibull(p[0], size)
-        if kind == "triangular":
-            return rng.triangular(p[0], p[1], p[2], size)
-        if kind == "uniform":
-            return rng.uniform(p[0], p[1], size)
-        if kind == "deterministic":
-            return np.full(size, p[0], dtype=np.float64)
-        return rng.choice(self._values_array, size)
-
-    @property
-    def mean(self) -> float:
-        """Exact mean of the distribution (``inf`` if it overflows)."""
-        kind, p = self.kind, self.params
-        if kind in ("exponential", "deterministic"):
-            return p[0]
-        if kind == "lognormal":
-            return _exp(p[0] + 0.5 * p[1] * p[1])
-        if kind == "gamma":
-            return p[0] * p[1]
-        if kind == "weibull":
-            return p[1] * _exp(math.lgamma(1.0 + 1.0 / p[0]))
-        if kind == "triangular":
-            return (p[0] + p[1] + p[2]) / 3.0
-        if kind == "uniform":
-            return 0.5 * (p[0] + p[1])
-        return float(np.mean(self._values_array))
-
-    @property
-    def variance(self) -> float:
-        """Exact variance of the distribution (``inf`` if it overflows)."""
-        kind, p = self.kind, self.params
-        if kind == "exponential":
-            return p[0] * p[0]
-        if kind == "lognormal":
-            s2 = p[1] * p[1]
-            return math.expm1(min(s2, _LOG_MAX_FLOAT)) * _exp(2.0 * p[0] + s2)
-        if kind == "gamma":
-            return p[0] * p[1] * p[1]
-        if kind == "weibull":
-            return p[1] * p[1] * _exp(2.0 * math.lgamma(1.0 + 1.0 / p[0])) * _weibull_cv2(p[0])
-        if kind == "triangular":
-            a, c, b = p
-            return (a * a + b * b + c * c - a * b - a * c - b * c) / 18.0
-        if kind == "uniform":
-            return (p[1] - p[0]) * (p[1] - p[0]) / 12.0
-        if kind == "deterministic":
-            return 0.0
-        return float(np.var(self._values_array))
-
-    @property
-    def support_min(self) -> float:
-        """Lower bound of the support (0 for the positive families)."""
-        kind, p = self.kind, self.params
-        if kind in ("triangular", "uniform", "deterministic"):
-            return p[0]
-        if kind == "empirical":
-            return min(self.values)
-        return 0.0
-
-
-# --------------------------------------------------------------------------------------
-# Helpers
-# --------------------------------------------------------------------------------------
-
-
-def _weibull_cv2(shape: float) -> float:
-    """Squared coefficient of variation of a Weibull with the given shape."""
-    diff = math.lgamma(1.0 + 2.0 / shape) - 2.0 * math.lgamma(1.0 + 1.0 / shape)
-    return math.expm1(min(diff, _LOG_MAX_FLOAT))
-
-
-_WEIBULL_SHAPE_RANGE = (0.1, 1000.0)
-_WEIBULL_CV_RANGE = (
-    math.sqrt(_weibull_cv2(_WEIBULL_SHAPE_RANGE[1])),
-    math.sqrt(_weibull_cv2(_WEIBULL_SHAPE_RANGE[0])),
-)
-
-
-def _weibull_shape_for_cv(cv: float) -> float:
-    """Solve the Weibull shape whose coefficient of variation is ``cv``."""
-    lo, hi = _WEIBULL_CV_RANGE
-    if not lo < cv < hi:
-        raise ValueError(
-            f"weibull: cv {cv:g} cannot be reached; use a cv between {lo:.3g} and {hi:.3g}"
-        )
-    target = 2.0 * math.log(cv)
-    from scipy.optimize import brentq  # imported here: scipy is slow to import
-
-    shape = brentq(
-        lambda k: math.log(_weibull_cv2(k)) - target,
-        *_WEIBULL_SHAPE_RANGE,
-        xtol=1e-13,
-        rtol=4 * np.finfo(float).eps,
-    )
-    return float(shape)
-
-
-def _one_parametrisation(name: str, first: dict[str, Any], second: dict[str, Any]) -> bool:
-    """Check that exactly one of two parameter groups is complete and the other absent.
-
-    Returns True if the first group is the one given.
-    """
-    forms = f"either {' and '.join(first)}, or {' and '.join(second)}"
-    has_first = any(v is not None for v in first.values())
-    has_second = any(v is not None for v in second.values())
-    if has_first and has_second:
-        raise ValueError(f"{name}: give {forms}, not both")
-    if not (has_first or has_second):
-        raise ValueError(f"{name}: give {forms}")
-    group = first if has_first else second
-    missing = [k for k, v in group.items() if v is None]
-    if missing:
-        raise ValueError(f"{name}: {' and '.join(group)} go together; missing {missing[0]}")
-    return has_first
-
-
-def _fmt(x: float) -> str:
-    """Short number formatting for descriptions."""
-    return f"{x:.4g}"
-
-
-# --------------------------------------------------------------------------------------
-# Specs (pydantic)
-# --------------------------------------------------------------------------------------
-
-_CV = "coefficient of variation (std/mean), > 0; give together with mean"
-_MEAN = "mean; minutes when a time (a string with a unit such as '6 min' is accepted), > 0"
-_SHAPE = "shape parameter (dimensionless), > 0; give together with scale"
-_SCALE = "scale parameter; minutes when a time, > 0; give together with shape"
-
-
-class DistributionSpec(BaseModel):
-    """Base class of the distribution specs: shared configuration and checks.
-
-    Subclasses are frozen, forbid extra keys and reject NaN/inf. Use ``Distribution``
-    as a field type; use this class for ``isinstance`` checks and type hints.
-    """
-
-    model_config = ConfigDict(frozen=True, extra="forbid", allow_inf_nan=False)
-    dist: str
-
-    def to_sampler(self) -> Sampler:
-        """Build the engine-side sampler.
-
-        Returns
-        -------
-        Sampler
-            Immutable sampler with the canonical parameters of this distribution.
-        """
-        raise NotImplementedError
-
-    def _check(self) -> None:
-        """Cross-field checks of a subclass, run before the moments are checked."""
-
-    @model_validator(mode="after")
-    def _validate(self) -> DistributionSpec:
-        self._check()
-        try:
-            sampler = self.to_sampler()
-        except ArithmeticError as exc:  # overflow or underflow of extreme parameters
-            raise ValueError(f"{self.dist}: parameters out of the usable range ({exc})") from exc
-        if not (math.isfinite(sampler.mean) and math.isfinite(sampler.variance)):
-            raise ValueError(f"{self.dist}: these parameters give an infinite mean or variance")
-        return self
-
-
-class Exponential(DistributionSpec):
-    """Exponential distribution with the given mean."""
-
-    dist: Literal["exponential"] = "exponential"
-    mean: PositiveMinutes = Field(description=_MEAN)
-
-    def to_sampler(self) -> Sampler:
-        """Build the engine-side sampler, params ``(mean,)``."""
-        return Sampler("exponential", (self.mean,))
-
-
-class Lognormal(DistributionSpec):
-    """Lognormal distribution, from ``mean`` and ``cv`` or from natural ``mu`` and ``sigma``.
-
-    With mean ``m`` and cv ``c``: ``sigma**2 = log(1 + c**2)`` and
-    ``mu = log(m) - sigma**2 / 2``.
-    """
-
-    dist: Literal["lognormal"] = "lognormal"
-    mean: PositiveMinutes | None = Field(default=None, description=_MEAN)
-    cv: float | None = Field(default=None, gt=0, description=_CV)
-    mu: float | None = Field(
-        default=None,
-        description="mean of the underlying normal, i.e. of log(x) (log-minutes for times); "
-        "give together with sigma",
-    )
-    sigma: float | None = Field(
-        default=None,
-        gt=0,
-        description="standard deviation of the underlying normal (dimensionless), > 0; "
-        "give together with mu",
-    )
-
-    def _check(self) -> None:
-        _one_parametrisation(
-            "lognormal", {"mean": self.mean, "cv": self.cv}, {"mu": self.mu, "sigma": self.sigma}
-        )
-
-    def to_sampler(self) -> Sampler:
-        """Build the engine-side sampler, params ``(mu, sigma)``."""
-        if self.mean is not None and self.cv is not None:
-            s2 = math.log1p(self.cv * self.cv)
-            return Sampler("lognormal", (math.log(self.mean) - 0.5 * s2, math.sqrt(s2)))
-        return Sampler("lognormal", (self.mu, self.sigma))  # type: ignore[arg-type]
-
-
-class Gamma(DistributionSpec):
-    """Gamma distribution, from ``mean`` and ``cv`` or from ``shape`` and ``scale``.
-
-    With mean ``m`` and cv ``c``: ``shape = 1 / c**2`` and ``scale = m * c**2``.
-    """
-
-    dist: Literal["gamma"] = "gamma"
-    mean: PositiveMinutes | None = Field(default=None, description=_MEAN)
-    cv: float | None = Field(default=None, gt=0, description=_CV)
-    shape: float | None = Field(default=None, gt=0, description=_SHAPE)
-    scale: PositiveMinutes | None = Field(default=None, description=_SCALE)
-
-    def _check(self) -> None:
-        _one_parametrisation(
-            "gamma",
-            {"mean": self.mean, "cv": self.cv},
-            {"shape": self.shape, "scale": self.scale},
-        )
-
-    def to_sampler(self) -> Sampler:
-        """Build the engine-side sampler, params ``(shape, scale)``."""
-        if self.mean is not None and self.cv is not None:
-            return Sampler("gamma", (1.0 / (self.cv * self.cv), self.mean * self.cv * self.cv))
-        return Sampler("gamma", (self.shape, self.scale))  # type: ignore[arg-type]
-
-
-class Weibull(DistributionSpec):
-    """Weibull distribution, from ``mean`` and ``cv`` or from ``shape`` and ``scale``.
-
-    From mean and cv the shape is solved numerically (the cv of a Weibull depends on the
-    shape only); reachable cvs are roughly 0.0013 to 430 (shape 1000 to 0.1).
-    """
-
-    dist: Literal["weibull"] = "weibull"
-    mean: PositiveMinutes | None = Field(default=None, description=_MEAN)
-    cv: float | None = Field(default=None, gt=0, description=_CV)
-    shape: float | None = Field(default=None, gt=0, description=_SHAPE)
-    scale: PositiveMinutes | None = Field(default=None, description=_SCALE)
-
-    def _check(self) -> None:
-        if _one_parametrisation(
-            "weibull",
-            {"mean": self.mean, "cv": self.cv},
-            {"shape": self.shape, "scale": self.scale},
-        ):
-            _weibull_shape_for_cv(self.cv)  # type: ignore[arg-type]
-
-    def to_sampler(self) -> Sampler:
-        """Build the engine-side sampler, params ``(shape, scale)``."""
-        if self.mean is not None and self.cv is not None:
-            shape = _weibull_shape_for_cv(self.cv)
-            scale = self.mean / math.exp(math.lgamma(1.0 + 1.0 / shape))
-            return Sampler("weibull", (shape, scale))
-        return Sampler("weibull", (self.shape, self.scale))  # type: ignore[arg-type]
-
-
-class Triangular(DistributionSpec):
-    """Triangular distribution on ``[low, high]`` with peak at ``mode``."""
-
-    dist: Literal["triangular"] = "triangular"
-    low: Minutes = Field(description="lower bound; minutes when a time, < high")
-    mode: Minutes = Field(description="most likely value, low <= mode <= high")
-    high: Minutes = Field(description="upper bound; minutes when a time, > low")
-
-    def _check(self) -> None:
-        if not self.low < self.high:
-            raise ValueError(
-                f"triangular: low must be < high, got low={self.low:g}, high={self.high:g}"
-            )
-        if not self.low <= self.mode <= self.high:
-            raise ValueError(
-                f"triangular: mode must lie in [low, high], got low={self.low:g}, "
-                f"mode={self.mode:g}, high={self.high:g}"
-            )
-
-    def to_sampler(self) -> Sampler:
-        """Build the engine-side sampler, params ``(low, mode, high)``."""
-        return Sampler("triangular", (self.low, self.mode, self.high))
-
-
-class Uniform(DistributionSpec):
-    """Continuous uniform distribution on ``[low, high)``."""
-
-    dist: Literal["uniform"] = "uniform"
-    low: Minutes = Field(description="lower bound; minutes when a time, < high")
-    high: Minutes = Field(description="upper bound; minutes when a time, > low")
-
-    def _check(self) -> None:
-        if not self.low < self.high:
-            raise ValueError(
-                f"uniform: low must be < high, got low={self.low:g}, high={self.high:g}"
-            )
-
-    def to_sampler(self) -> Sampler:
-        """Build the engine-side sampler, params ``(low, high)``."""
-        return Sampler("uniform", (self.low, self.high))
-
-
-class Deterministic(DistributionSpec):
-    """Constant value (zero variance)."""
-
-    dist: Literal["deterministic"] = "deterministic"
-    value: Minutes = Field(description="the constant; minutes when a time")
-
-    def to_sampler(self) -> Sampler:
-        """Build the engine-side sampler, params ``(value,)``."""
-        return Sampler("deterministic", (self.value,))
-
-
-class Empirical(DistributionSpec):
-    """Observed values, resampled uniformly with replacement (a bootstrap distribution).
-
-    Its mean and variance are those of the observations (population variance, ddof=0).
-    """
-
-    dist: Literal["empirical"] = "empirical"
-    values: tuple[Minutes, ...] = Field(
-        min_length=1,
-        description="observed values (at least one, finite); minutes when times",
-    )
-
-    def to_sampler(self) -> Sampler:
-        """Build the engine-side sampler, params ``()`` and ``values``."""
-        return Sampler("empirical", (), self.values)
-
-
-Distribution = Annotated[
-    Exponential | Lognormal | Gamma | Weibull | Triangular | Uniform | Deterministic | Empirical,
-    Field(discriminator="dist"),
-]
-"""Any distribution spec, chosen by its ``dist`` key (use as a pydantic field type)."""
-
-
-def describe(dist: DistributionSpec, unit: str = "min") -> str:
-    """Describe a distribution spec in a few words, for reports and tables.
-
-    Parameters
-    ----------
-    dist : Distribution
-        Any of the distribution specs.
-    unit : str, optional
-        Unit written after location/scale parameters (``"min"`` by default); pass
-        ``""`` for dimensionless quantities.
-
-    Returns
-    -------
-    str
-        For example ``"lognormal, mean 6 min, cv 0.6"`` or ``"uniform, 2 to 8 min"``.
-    """
-    u = f" {unit}" if unit else ""
-    if isinstance(dist, Exponential):
-        return f"exponential, mean {_fmt(dist.mean)}{u}"
-    if isinstance(dist, Lognormal | Gamma | Weibull):
-        if dist.mean is not None and dist.cv is not None:
-            return f"{dist.dist}, mean {_fmt(dist.mean)}{u}, cv {_fmt(dist.cv)}"
-        if isinstance(dist, Lognormal):
-            return f"lognormal, mu {_fmt(dist.mu)}, sigma {_fmt(dist.sigma)}"  # type: ignore[arg-type]
-        return f"{dist.dist}, shape {_fmt(dist.shape)}, scale {_fmt(dist.scale)}{u}"  # type: ignore[arg-type]
-    if isinstance(dist, Triangular):
-        return (
-            f"triangular, low {_fmt(dist.low)}{u}, mode {_fmt(dist.mode)}{u}, "
-            f"high {_fmt(dist.high)}{u}"
-        )
-    if isinstance(dist, Uniform):
-        return f"uniform, {_fmt(dist.low)} to {_fmt(dist.high)}{u}"
-    if isinstance(dist, Deterministic):
-        return f"deterministic, {_fmt(dist.value)}{u}"
-    if isinstance(dist, Empirical):
-        n = len(dist.values)
-        mean = dist.to_sampler().mean
-        return f"empirical, {n} value{'s' if n != 1 else ''}, mean {_fmt(mean)}{u}"
-    raise TypeError(f"not a distribution spec: {dist!r}")
+def __dir__() -> list[str]:
+    return sorted(__all__)

@@ -9,11 +9,11 @@ written, so an error or an interrupted run leaves no half-written folder.
 from __future__ import annotations
 
 import hashlib
-import io
 import json
 import platform
 import shutil
 import tempfile
+from collections.abc import Callable, Mapping
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -21,10 +21,11 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 import simpy
-from ruamel.yaml import YAML
 
 import mppsim
 from mppsim.errors import MppsimError
+from mppsim.outdir import folder_mode
+from mppsim.yamlwrite import dump_yaml
 
 if TYPE_CHECKING:
     from mppsim.experiment.replications import RunResult
@@ -38,9 +39,6 @@ __all__ = [
     "write_run",
 ]
 
-FLOOR_PLAN = "floor_plan.png"
-"""Written besides RESULT_FILES when the scenario has a layout."""
-
 RESULT_FILES = (
     "scenario.yaml",
     "manifest.json",
@@ -51,13 +49,12 @@ RESULT_FILES = (
 
 
 def scenario_yaml(scenario: Scenario) -> str:
-    """Return the fully resolved scenario (defaults filled in, times in minutes) as YAML."""
-    yaml = YAML(typ="safe", pure=True)
-    yaml.default_flow_style = False
-    yaml.sort_base_mapping_type_on_output = False  # keep the schema's key order
-    buffer = io.StringIO()
-    yaml.dump(scenario.model_dump(mode="json", exclude_none=True), buffer)
-    return buffer.getvalue()
+    """Return the fully resolved scenario (defaults filled in, times in minutes) as YAML.
+
+    Clock times and other strings a YAML 1.1 reader would read as numbers are quoted
+    (``open: "08:00"``), so every YAML reader reads the file back as it ran.
+    """
+    return dump_yaml(scenario.model_dump(mode="json", exclude_none=True))
 
 
 def scenario_hash(scenario: Scenario) -> str:
@@ -73,7 +70,11 @@ def default_out_dir(scenario: Scenario, base: str | Path = "results") -> Path:
     return Path(base) / (safe or "scenario") / stamp
 
 
-def write_run(run: RunResult, out_dir: str | Path | None = None) -> Path:
+def write_run(
+    run: RunResult,
+    out_dir: str | Path | None = None,
+    extras: Mapping[str, Callable[[Path], None]] | None = None,
+) -> Path:
     """Write a run's results folder atomically.
 
     Parameters
@@ -83,6 +84,11 @@ def write_run(run: RunResult, out_dir: str | Path | None = None) -> Path:
     out_dir : path, optional
         The folder to create; default ``results/<scenario-name>/<timestamp>/``. If it
         exists already, a suffix ``-2``, ``-3``, ... is added.
+    extras : mapping of str to callable, optional
+        More files of the folder, by name: each callable writes its file to the path
+        it is given, inside the temporary folder, so the folder is still complete or
+        absent. Layers above this one (pictures, reports) add their files this way;
+        ``mppsim.write_run`` adds the floor plan.
 
     Returns
     -------
@@ -94,18 +100,17 @@ def write_run(run: RunResult, out_dir: str | Path | None = None) -> Path:
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
         partial = Path(tempfile.mkdtemp(prefix=f".{target.name}.partial-", dir=target.parent))
+        partial.chmod(folder_mode())  # mkdtemp makes it private; the folder is the user's
     except OSError as error:
         raise MppsimError(f"could not create the results folder {target}: {error}") from None
     try:
         (partial / "scenario.yaml").write_text(scenario_yaml(run.scenario), encoding="utf-8")
-        _write_json(partial / "manifest.json", _manifest(run))
+        _write_json(partial / "manifest.json", _manifest(run, [*(extras or {})]))
         _write_json(partial / "summary.json", run.summary)
         run.visits.to_parquet(partial / "visits.parquet", index=False)
         run.timeseries.to_parquet(partial / "timeseries.parquet", index=False)
-        if run.scenario.layout is not None:
-            from mppsim.report.floorplan import write_floor_plan
-
-            write_floor_plan(run.scenario, run.summary, partial / FLOOR_PLAN)
+        for name, write in (extras or {}).items():
+            write(partial / name)
         partial.rename(target)
     except BaseException as error:
         shutil.rmtree(partial, ignore_errors=True)
@@ -123,7 +128,7 @@ def _free_name(target: Path) -> Path:
     return candidate
 
 
-def _manifest(run: RunResult) -> dict[str, Any]:
+def _manifest(run: RunResult, extras: list[str]) -> dict[str, Any]:
     return {
         "mppsim": mppsim.__version__,
         "python": platform.python_version(),
@@ -137,7 +142,7 @@ def _manifest(run: RunResult) -> dict[str, Any]:
         "replications": run.replications,
         "wall_time_s": round(run.wall_time_s, 4),
         "created": datetime.now().astimezone().isoformat(timespec="seconds"),
-        "files": [*RESULT_FILES, *([FLOOR_PLAN] if run.scenario.layout is not None else [])],
+        "files": [*RESULT_FILES, *extras],
     }
 
 

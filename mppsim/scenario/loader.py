@@ -10,12 +10,15 @@ from __future__ import annotations
 
 import codecs
 import os
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from mppsim.errors import Issue, ScenarioError
-from mppsim.scenario.messages import _check, validate
+from mppsim.scenario.consistency import impossible_combinations
+from mppsim.scenario.messages import check_model, locate_problems, validate
+from mppsim.scenario.overrides import apply_overrides, created_by_typo
+from mppsim.scenario.plausibility import implausible_values
 from mppsim.scenario.yamlread import (
     MAX_ALIAS_EXPANSION,
     MAX_DEPTH,
@@ -23,12 +26,12 @@ from mppsim.scenario.yamlread import (
     KeyPath,
     LineMap,
     M,
-    _finish,
-    _read,
     format_path,
     parse_yaml_fragment,
+    read_document,
     read_yaml,
     resolve_plain_scalar,
+    sort_issues,
 )
 
 if TYPE_CHECKING:
@@ -59,6 +62,8 @@ EXTENDS = "extends"
 
 MAX_EXTENDS_DEPTH = 10
 
+_SCENARIO_CHECKS: dict[str, Any] = {"checks": impossible_combinations, "advice": implausible_values}
+
 
 def _extend(
     data: dict[str, Any], lines: LineMap, source: str, seen: tuple[str, ...] = ()
@@ -80,7 +85,7 @@ def _extend(
         message = f"'{base_name}' extends itself (directly or through other files)"
         raise ScenarioError(source, [Issue(EXTENDS, lines.get((EXTENDS,)), message)])
     base_text, base_source = _file_text(base_path)
-    base, base_lines, base_problems = _read(base_text, base_source)
+    base, base_lines, base_problems = read_document(base_text, base_source)
     if base_problems or not isinstance(base, dict):
         raise ScenarioError(base_source, [p.issue() for p in base_problems])
     if EXTENDS in base:
@@ -143,7 +148,73 @@ def _file_text(path: str | os.PathLike[str]) -> tuple[str, str]:
         ) from None
 
 
-def load_model_text(model_cls: type[M], text: str, source: str, overrides: Sequence[str] = ()) -> M:
+Checks = Callable[[Any], Sequence[tuple[KeyPath, str]]]
+"""A check on a valid model: ``(path, message)`` pairs, paths as in the data."""
+
+
+def _validate(
+    model_cls: type[M],
+    data: Any,
+    lines: LineMap,
+    hidden: Sequence[KeyPath],
+    checks: Checks | None,
+    advice: Checks | None,
+) -> tuple[M | None, list[tuple[KeyPath, Issue]], list[tuple[KeyPath, Issue]]]:
+    """Validate, then run the checks and the advice on a valid model."""
+    model, checked = check_model(model_cls, data, lines)
+    issues = [
+        (path, issue)
+        for path, issue in checked
+        if not any(path[: len(prefix)] == prefix for prefix in hidden)
+    ]
+    notes: list[tuple[KeyPath, Issue]] = []
+    if model is not None and checks is not None:
+        issues += locate_problems(checks(model), lines)
+    if model is not None and advice is not None:
+        notes = locate_problems(advice(model), lines)
+    return model, issues, notes
+
+
+def _blame_overrides(
+    issues: list[tuple[KeyPath, Issue]],
+    base: list[tuple[KeyPath, Issue]],
+    data: Any,
+    overrides: Sequence[str],
+) -> list[tuple[KeyPath, Issue]]:
+    """Say which issues the ``--set`` options caused.
+
+    An issue under a key that an option created next to a similar existing key (a typo
+    such as ``agencies.dukcapl``) becomes "no agency 'dukcapl' (did you mean ...)". Any
+    other issue that the file without the options does not have, and whose message does
+    not already name an option, ends with "(because of --set ...)".
+    """
+    for created, text, message in created_by_typo(data, overrides):
+        under = [item for item in issues if item[0][: len(created)] == created]
+        if under:
+            issues = [item for item in issues if item not in under]
+            issue = Issue(format_path(created), None, f"{message} (from --set {text})")
+            issues.append((created, issue))
+    known = {(issue.field, issue.message) for _, issue in base}
+    because = ", ".join(f"--set {text}" for text in overrides)
+    return [
+        (path, issue)
+        if (issue.field, issue.message) in known or "--set " in issue.message
+        else (path, Issue(issue.field, issue.line, f"{issue.message} (because of {because})"))
+        for path, issue in issues
+    ]
+
+
+def load_model_text(
+    model_cls: type[M],
+    text: str,
+    source: str,
+    overrides: Sequence[str] = (),
+    *,
+    checks: Checks | None = None,
+    advice: Checks | None = None,
+    warnings: list[Issue] | None = None,
+    strict: bool = False,
+) -> M:
     """Read, override and validate YAML text against any pydantic model.
 
     Parameters
@@ -156,6 +227,15 @@ def load_model_text(model_cls: type[M], text: str, source: str, overrides: Seque
         Name of the file (used in error messages).
     overrides : sequence of str, optional
         ``--set`` options, ``"path=value"``.
+    checks : callable, optional
+        Run on the valid model; each ``(path, message)`` it returns is an error.
+    advice : callable, optional
+        Run on the valid model; each ``(path, message)`` it returns is a warning
+        (an error when `strict`).
+    warnings : list of Issue, optional
+        Where the warnings go (with field and line); without it they are dropped.
+    strict : bool, optional
+        Treat warnings as errors.
 
     Returns
     -------
@@ -167,34 +247,42 @@ def load_model_text(model_cls: type[M], text: str, source: str, overrides: Seque
     ScenarioError
         With all problems at once: reading problems that do not prevent
         validation (duplicate keys, unsafe tags) are reported together with
-        override and validation problems.
+        override and validation problems. A problem caused by an override says so.
     """
-    data, lines, problems = _read(text, source)
+    data, lines, problems = read_document(text, source)
     if isinstance(data, dict) and EXTENDS in data:
         data, lines = _extend(data, lines, source)
     issues: list[tuple[KeyPath, Issue]] = [(p.path, p.issue()) for p in problems]
+    hidden = [p.path for p in problems if p.suppress]
+    base_data, base_lines = data, lines
     if overrides:
-        from mppsim.scenario.overrides import apply_overrides
-
         try:
             data, lines = apply_overrides(data, overrides, lines)
         except ScenarioError as exc:
             found = [issue for _, issue in issues] + list(exc.issues)
-            raise ScenarioError(source, _finish(found)) from None
-    model, checked = _check(model_cls, data, lines)
-    hidden = [p.path for p in problems if p.suppress]
-    issues += [
-        (path, issue)
-        for path, issue in checked
-        if not any(path[: len(prefix)] == prefix for prefix in hidden)
-    ]
+            raise ScenarioError(source, sort_issues(found)) from None
+    model, checked, notes = _validate(model_cls, data, lines, hidden, checks, advice)
+    if strict:
+        checked, notes = checked + notes, []
+    if overrides and (checked or notes):
+        _, base, base_notes = _validate(model_cls, base_data, base_lines, hidden, checks, advice)
+        checked = _blame_overrides(
+            checked, base + (base_notes if strict else []), base_data, overrides
+        )
+        notes = _blame_overrides(notes, base_notes, base_data, overrides)
+    issues += checked
     if issues or model is None:
-        raise ScenarioError(source, _finish(issue for _, issue in issues))
+        raise ScenarioError(source, sort_issues(issue for _, issue in issues))
+    if warnings is not None:
+        warnings.extend(sort_issues(issue for _, issue in notes))
     return model
 
 
 def load_model(
-    model_cls: type[M], path: str | os.PathLike[str], overrides: Sequence[str] = ()
+    model_cls: type[M],
+    path: str | os.PathLike[str],
+    overrides: Sequence[str] = (),
+    **options: Any,
 ) -> M:
     """Read a YAML file and validate it against any pydantic model.
 
@@ -206,6 +294,8 @@ def load_model(
         The YAML file (UTF-8; UTF-16 with a byte order mark is accepted too).
     overrides : sequence of str, optional
         ``--set`` options, ``"path=value"``.
+    **options
+        ``checks``, ``advice``, ``warnings`` and ``strict`` of :func:`load_model_text`.
 
     Returns
     -------
@@ -219,10 +309,17 @@ def load_model(
         every problem listed in :func:`load_model_text`.
     """
     text, source = _file_text(path)
-    return load_model_text(model_cls, text, source, overrides)
+    return load_model_text(model_cls, text, source, overrides, **options)
 
 
-def load_scenario_text(text: str, source: str, overrides: Sequence[str] = ()) -> Scenario:
+def load_scenario_text(
+    text: str,
+    source: str,
+    overrides: Sequence[str] = (),
+    *,
+    warnings: list[Issue] | None = None,
+    strict: bool = False,
+) -> Scenario:
     """Read, override and validate scenario YAML text.
 
     Parameters
@@ -233,6 +330,10 @@ def load_scenario_text(text: str, source: str, overrides: Sequence[str] = ()) ->
         Name of the file (used in error messages).
     overrides : sequence of str, optional
         ``--set`` options, ``"path=value"``.
+    warnings : list of Issue, optional
+        Plausibility warnings (:mod:`mppsim.scenario.plausibility`) are appended here.
+    strict : bool, optional
+        Treat plausibility warnings as errors.
 
     Returns
     -------
@@ -242,14 +343,24 @@ def load_scenario_text(text: str, source: str, overrides: Sequence[str] = ()) ->
     Raises
     ------
     ScenarioError
-        With every problem found (see :func:`load_model_text`).
+        With every problem found (see :func:`load_model_text`), including the
+        combinations of hours, cut-offs, breaks, bookings and counter groups that
+        cannot work (:mod:`mppsim.scenario.consistency`).
     """
     from mppsim.scenario.schema import Scenario
 
-    return load_model_text(Scenario, text, source, overrides)
+    return load_model_text(
+        Scenario, text, source, overrides, warnings=warnings, strict=strict, **_SCENARIO_CHECKS
+    )
 
 
-def load_scenario(path: str | os.PathLike[str], overrides: Sequence[str] = ()) -> Scenario:
+def load_scenario(
+    path: str | os.PathLike[str],
+    overrides: Sequence[str] = (),
+    *,
+    warnings: list[Issue] | None = None,
+    strict: bool = False,
+) -> Scenario:
     """Read and validate a scenario file.
 
     Parameters
@@ -258,6 +369,11 @@ def load_scenario(path: str | os.PathLike[str], overrides: Sequence[str] = ()) -
         The scenario YAML file.
     overrides : sequence of str, optional
         ``--set`` options, ``"path=value"``, applied before validation.
+    warnings : list of Issue, optional
+        Plausibility warnings (a service mean of 8 h, a walking speed of 72 m/s, ...)
+        are appended here, each with field and line.
+    strict : bool, optional
+        Treat plausibility warnings as errors.
 
     Returns
     -------
@@ -267,8 +383,11 @@ def load_scenario(path: str | os.PathLike[str], overrides: Sequence[str] = ()) -
     Raises
     ------
     ScenarioError
-        With every problem found, each naming the field and the line.
+        With every problem found, each naming the field and the line (or the
+        ``--set`` option that caused it).
     """
     from mppsim.scenario.schema import Scenario
 
-    return load_model(Scenario, path, overrides)
+    return load_model(
+        Scenario, path, overrides, warnings=warnings, strict=strict, **_SCENARIO_CHECKS
+    )

@@ -18,15 +18,9 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from mppsim.errors import Issue, ScenarioError
-from mppsim.scenario.yamlread import (
-    KeyPath,
-    M,
-    _describe,
-    _finish,
-    format_path,
-)
+from mppsim.scenario.yamlread import KeyPath, M, describe_value, format_path, sort_issues
 
-__all__ = ["validate"]
+__all__ = ["check_model", "locate_problems", "validate"]
 
 # --------------------------------------------------------------------------- validation
 
@@ -280,7 +274,7 @@ def _locate_error(
         return located
     path = matched
     requirement, with_got = _requirement(error)
-    got: str | None = _describe(error.get("input")) if with_got else None
+    got: str | None = describe_value(error.get("input")) if with_got else None
     if kind == "missing":
         key = loc[-1] if loc else ""
         path = (*matched, key) if loc and not last_matched else matched
@@ -312,7 +306,7 @@ def _locate_error(
             got = None
     elif "[key]" in loc:
         requirement = f"the key {requirement}"
-        got = _describe(loc[-2] if len(loc) > 1 else error.get("input"))
+        got = describe_value(loc[-2] if len(loc) > 1 else error.get("input"))
     if kind in ("too_short", "too_long") and "actual_length" in ctx:
         got = str(ctx["actual_length"])
     line, set_by = _locate(path, lines)
@@ -358,7 +352,33 @@ def _join(parts: list[_Located]) -> str:
     return message
 
 
-def _check(
+def locate_problems(
+    problems: Sequence[tuple[KeyPath, str]], lines: Mapping[KeyPath, int]
+) -> list[tuple[KeyPath, Issue]]:
+    """Turn ``(path, message)`` pairs of a check on a valid model into issues with lines.
+
+    Parameters
+    ----------
+    problems : sequence of (tuple, str)
+        Key paths in the data and messages.
+    lines : LineMap or mapping
+        Line numbers of the data; a value set with ``--set`` is named as such.
+
+    Returns
+    -------
+    list of (tuple, Issue)
+        Each problem's path and its issue (field, line, message).
+    """
+    located = []
+    for path, message in problems:
+        line, set_by = _locate(path, lines)
+        if set_by is not None:
+            message += f" (from --set {set_by})"
+        located.append((path, Issue(format_path(path), line, message)))
+    return located
+
+
+def check_model(
     model_cls: type[M], data: Any, lines: Mapping[KeyPath, int]
 ) -> tuple[M | None, list[tuple[KeyPath, Issue]]]:
     """Validate; return the model or the issues, each with its key path."""
@@ -408,7 +428,7 @@ def validate(model_cls: type[M], data: Any, lines: Mapping[KeyPath, int], source
         ``--set`` has no line and its message ends with
         ``(from --set path=value)``.
     """
-    model, issues = _check(model_cls, data, lines)
+    model, issues = check_model(model_cls, data, lines)
     if model is None:
-        raise ScenarioError(source, _finish(issue for _, issue in issues))
+        raise ScenarioError(source, sort_issues(issue for _, issue in issues))
     return model

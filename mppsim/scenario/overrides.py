@@ -1,19 +1,20 @@
-"""Command-line overrides: ``--set agencies.dukcapil.counters=5``.
+"""Command-line overrides: ``--set agencies.samsat.counters=4``.
 
 An override replaces one value of the scenario data before validation. The
-returned :class:`~mppsim.scenario.loader.LineMap` remembers which paths came
+returned :class:`~mppsim.scenario.yamlread.LineMap` remembers which paths came
 from ``--set``, so validation errors there name the option instead of a line.
 """
 
 from __future__ import annotations
 
 import copy
+import difflib
 import re
 from collections.abc import Mapping, Sequence
 from typing import Any
 
 from mppsim.errors import Issue, ScenarioError
-from mppsim.scenario.loader import (
+from mppsim.scenario.yamlread import (
     KeyPath,
     LineMap,
     format_path,
@@ -21,12 +22,12 @@ from mppsim.scenario.loader import (
     resolve_plain_scalar,
 )
 
-__all__ = ["OVERRIDE_SOURCE", "apply_overrides", "parse_override"]
+__all__ = ["OVERRIDE_SOURCE", "apply_overrides", "created_by_typo", "parse_override"]
 
 OVERRIDE_SOURCE = "--set"
 """``source`` of a ScenarioError raised for a bad override."""
 
-_EXAMPLE = "write path=value, e.g. agencies.dukcapil.counters=5 or arrivals.mix[2].share=0.3"
+_EXAMPLE = "write path=value, e.g. agencies.samsat.counters=4 or arrivals.mix[2].share=30"
 _INDEX = re.compile(r"\s*([0-9]+)\s*")
 _NAME_END = ".[]="
 # Values starting with one of these are parsed as YAML (quoted text, [lists],
@@ -107,7 +108,7 @@ def parse_override(text: str) -> tuple[KeyPath, Any]:
     Parameters
     ----------
     text : str
-        E.g. ``"agencies.dukcapil.counters=5"``. Path parts are separated by
+        E.g. ``"agencies.samsat.counters=4"``. Path parts are separated by
         dots; list positions are written ``mix[2]`` or ``mix.2``; a key that
         contains ``.``, ``=`` or brackets can be quoted: ``services."a.b".x=1``.
         The value is read like a YAML value: ``5`` → int, ``2.5`` → float,
@@ -246,3 +247,75 @@ def apply_overrides(
     if issues:
         raise ScenarioError(OVERRIDE_SOURCE, issues)
     return result, new_lines
+
+
+# What the keys of a mapping of ids are called, by the mapping's own key.
+_NOUNS = {
+    "agencies": "agency",
+    "services": "service",
+    "counters": "counter group",
+    "days": "day type",
+    "zones": "zone",
+    "floors": "floor",
+    "references": "reference",
+}
+
+
+def created_by_typo(data: Any, overrides: Sequence[str]) -> list[tuple[KeyPath, str, str]]:
+    """Find keys that options create on their way to a value, where the user meant another.
+
+    The option ``agencies.dukcapl.counters=3`` creates an agency ``dukcapl`` that has only
+    counters; what the user meant is ``dukcapil``. A key is reported when an option
+    creates it *inside* its path (not as the value's own key) in a mapping that already
+    has a similar key. (Without a similar key, a new agency or zone may be meant, and
+    validation says what it lacks.)
+
+    Parameters
+    ----------
+    data : Any
+        The scenario data before the options.
+    overrides : sequence of str
+        ``"path=value"`` texts; malformed ones are skipped (reported elsewhere).
+
+    Returns
+    -------
+    list of (tuple, str, str)
+        The created key's path, the option's text, and a message such as
+        ``"no agency 'dukcapl' (did you mean 'dukcapil'?)"``.
+    """
+    found = []
+    for text in overrides:
+        try:
+            path, _ = parse_override(text)
+        except ScenarioError:
+            continue
+        node = data
+        for position, part in enumerate(path[:-1]):
+            if isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node):
+                node = node[part]
+                continue
+            if not isinstance(node, dict):
+                break
+            key = str(part)
+            if key in node:
+                node = node[key]
+                continue
+            if node:
+                parent = path[position - 1] if position else ""
+                noun = _NOUNS.get(str(parent))
+                close = difflib.get_close_matches(key, [str(k) for k in node], n=1, cutoff=0.6)
+                if close:
+                    what = (
+                        f"{noun} '{key}'"
+                        if noun
+                        else f"key '{key}' in {format_path(path[:position]) or 'the scenario'}"
+                    )
+                    found.append(
+                        (
+                            tuple(path[: position + 1]),
+                            text,
+                            f"no {what} (did you mean '{close[0]}'?)",
+                        )
+                    )
+            break
+    return found

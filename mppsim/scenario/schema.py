@@ -19,7 +19,8 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 from pydantic_core import PydanticCustomError
 
-from mppsim.distributions import Distribution, Lognormal, Triangular
+from mppsim.distribution_specs import Distribution, Lognormal, Triangular
+from mppsim.scenario.speeds import speed_in_metres_per_second
 from mppsim.units import ClockTime, Minutes, parse_clock
 
 __all__ = [
@@ -436,6 +437,22 @@ class Agency(_Model):
     def _groups_exist(self) -> Agency:
         groups = self.counter_groups()
         problems: list[tuple[tuple[str | int, ...], str]] = []
+        named = list(
+            dict.fromkeys(
+                group
+                for service in self.services.values()
+                for stage in service.stage_list()
+                for group in stage.counters or ()
+            )
+        )
+        if isinstance(self.counters, int) and any(group not in groups for group in named):
+            message = (
+                f"is one number ({self.counters}), but the services name counter groups "
+                f"({', '.join(named)}): give every group, e.g. "
+                f"{{{', '.join(f'{g}: 1' for g in named)}}}, or change one group, e.g. "
+                f"counters.{named[-1]}={self.counters}"
+            )
+            raise_problems([(("counters",), message)])
         for service_id, service in self.services.items():
             where: tuple[str | int, ...] = ("services", service_id)
             for k, stage in enumerate(service.stage_list()):
@@ -560,7 +577,8 @@ class Layout(_Model):
     )
     walking_speed: Distribution = Field(
         default_factory=lambda: Lognormal(dist="lognormal", mean=1.2, cv=0.2),
-        description="Walking speed drawn per visitor, metres per second.",
+        description="Walking speed drawn per visitor, metres per second (a number, or a "
+        "string with a speed unit: '1.2 m/s', '4.3 km/h', '72 m/min').",
     )
     priority_speed_factor: float = Field(
         0.7, gt=0.0, le=1.0, description="Priority visitors walk at this share of their speed."
@@ -575,6 +593,7 @@ class Layout(_Model):
         None, description="Where overflowing visitors wait; omitted = outside (not counted)."
     )
 
+    _speed_units = field_validator("walking_speed", mode="before")(speed_in_metres_per_second)
     _speed_ok = field_validator("walking_speed")(_nonnegative)
 
     @model_validator(mode="after")
@@ -706,20 +725,26 @@ class Scenario(_Model):
             today = self.calendar.today
             if arrivals.profile is None and today.arrival_profile is None:
                 problems.append((("arrivals",), "calendar mode needs a 'profile'"))
-            cutoff = today.ticket_cutoff if today.ticket_cutoff is not None else today.close
-            for where, profile in (
-                (("arrivals", "profile"), arrivals.profile),
-                (
-                    ("calendar", "days", self.calendar.day_type, "arrival_profile"),
-                    today.arrival_profile,
-                ),
-            ):
-                late = [key for key in profile or () if parse_clock(key) >= cutoff]
-                if late:
+            # Each day type uses its own profile, else arrivals.profile: check the one in
+            # effect against that day's cut-off (a profile used on no day is not checked).
+            late_keys: set[tuple[str | int, ...]] = set()
+            for day_type, day in self.calendar.days.items():
+                cutoff = day.ticket_cutoff if day.ticket_cutoff is not None else day.close
+                if day.arrival_profile is not None:
+                    where: tuple[str | int, ...] = ("calendar", "days", day_type, "arrival_profile")
+                    profile = day.arrival_profile
+                else:
+                    where, profile = ("arrivals", "profile"), arrivals.profile or {}
+                late = [key for key in profile if parse_clock(key) >= cutoff]
+                if late and (*where, late[0]) not in late_keys:
+                    late_keys.add((*where, late[0]))
                     problems.append(
                         (
                             (*where, late[0]),
-                            "starts at or after the ticket cut-off; no one could come",
+                            (
+                                f"starts at or after the ticket cut-off on {day_type}; no one could "
+                                "come"
+                            ),
                         )
                     )
         if self.horizon is not None:

@@ -2,7 +2,7 @@
 
 ruamel.yaml only *composes* the text (a node tree, no Python objects); this module
 turns the nodes into plain dicts, lists and scalars itself, so no tag can ever
-construct an arbitrary object. Problems become :class:`_Problem` records with a
+construct an arbitrary object. Problems become :class:`Problem` records with a
 field path and a line; :mod:`mppsim.scenario.loader` turns them into issues.
 """
 
@@ -32,10 +32,14 @@ __all__ = [
     "MAX_FILE_BYTES",
     "KeyPath",
     "LineMap",
+    "Problem",
+    "describe_value",
     "format_path",
     "parse_yaml_fragment",
+    "read_document",
     "read_yaml",
     "resolve_plain_scalar",
+    "sort_issues",
 ]
 
 KeyPath = tuple[str | int, ...]
@@ -142,7 +146,7 @@ def format_path(path: Sequence[str | int]) -> str:
 
 
 @dataclass(frozen=True)
-class _Problem:
+class Problem:
     """An issue found while reading, with its key path.
 
     ``suppress`` marks problems (unsafe tags, bad tagged values) whose value
@@ -155,13 +159,14 @@ class _Problem:
     suppress: bool = False
 
     def issue(self) -> Issue:
+        """Return the problem as an :class:`~mppsim.errors.Issue` (path written out)."""
         return Issue(format_path(self.path), self.line, self.message)
 
 
 class _FatalError(Exception):
     """Stops reading; carries the problem that made going on impossible."""
 
-    def __init__(self, problem: _Problem) -> None:
+    def __init__(self, problem: Problem) -> None:
         super().__init__(problem.message)
         self.problem = problem
 
@@ -221,7 +226,7 @@ class _LineIndex:
         return None if mark is None else self.mark(mark)
 
 
-def _describe(value: Any) -> str:
+def describe_value(value: Any) -> str:
     """Describe a value for a message, the way it would look in YAML."""
     if value is None:
         return "nothing (an empty value)"
@@ -251,10 +256,10 @@ def _root_kind(value: Any) -> str:
     if value is None:
         return "an empty value"
     if isinstance(value, str):
-        return f"the text {_describe(value)}"
+        return f"the text {describe_value(value)}"
     if isinstance(value, bool):
-        return f"the value {_describe(value)}"
-    return f"the number {_describe(value)}"
+        return f"the value {describe_value(value)}"
+    return f"the number {describe_value(value)}"
 
 
 # --------------------------------------------------------------------------- scalars
@@ -366,7 +371,7 @@ class _Builder:
     def __init__(self, text: str) -> None:
         self._line = self.line_of = _LineIndex(text)
         self.lines = LineMap()
-        self.problems: list[_Problem] = []
+        self.problems: list[Problem] = []
         self._count = 0
         self._seen: set[int] = set()
         self._active: set[int] = set()
@@ -382,12 +387,12 @@ class _Builder:
         line = self._line(node)
         if depth > MAX_DEPTH:
             raise _FatalError(
-                _Problem(path, line, f"the data is nested more than {MAX_DEPTH} levels deep")
+                Problem(path, line, f"the data is nested more than {MAX_DEPTH} levels deep")
             )
         if id(node) in self._active:
             alias_path, alias_line = self._aliases[-1] if self._aliases else (path, line)
             raise _FatalError(
-                _Problem(
+                Problem(
                     alias_path,
                     alias_line,
                     "an alias (*name) refers to the mapping or list that contains it; "
@@ -399,7 +404,7 @@ class _Builder:
         if self._count - len(self._seen) > MAX_ALIAS_EXPANSION:
             alias_path, alias_line = self._aliases[0] if self._aliases else (path, line)
             raise _FatalError(
-                _Problem(
+                Problem(
                     alias_path,
                     alias_line,
                     f"aliases (*name) copy more than {MAX_ALIAS_EXPANSION} values "
@@ -408,7 +413,7 @@ class _Builder:
             )
         kind, shown = _classify_tag(node)
         if kind == "unsafe":
-            self.problems.append(_Problem(path, line, _unsafe_message(shown), suppress=True))
+            self.problems.append(Problem(path, line, _unsafe_message(shown), suppress=True))
             kind = "implicit"
         if isinstance(node, ScalarNode):
             return self._scalar(node, kind, shown, path)
@@ -416,7 +421,7 @@ class _Builder:
         if kind not in ("implicit", expected):
             what = "a mapping" if expected == "map" else "a list"
             self.problems.append(
-                _Problem(path, line, f"the tag {shown!r} cannot be used on {what}", suppress=True)
+                Problem(path, line, f"the tag {shown!r} cannot be used on {what}", suppress=True)
             )
         self._active.add(id(node))
         try:
@@ -437,7 +442,7 @@ class _Builder:
                 message = f"the tag {shown!r} cannot be used on a single value"
             else:
                 message = f"{text!r} is tagged {shown} but is not {_KIND_WORDS[kind]}"
-            self.problems.append(_Problem(path, self._line(node), message, suppress=True))
+            self.problems.append(Problem(path, self._line(node), message, suppress=True))
             return text
 
     def _sequence(self, node: SequenceNode, path: KeyPath, depth: int) -> list[Any]:
@@ -454,16 +459,16 @@ class _Builder:
             key_node = key_node.node
         if not isinstance(key_node, ScalarNode):
             what = "a list" if isinstance(key_node, SequenceNode) else "a mapping"
-            self.problems.append(_Problem(path, line, f"a key must be a simple name, not {what}"))
+            self.problems.append(Problem(path, line, f"a key must be a simple name, not {what}"))
             return None
         text = _node_text(key_node)
         kind, shown = _classify_tag(key_node)
         if kind == "unsafe":
             self.problems.append(
-                _Problem((*path, text), line, _unsafe_message(shown), suppress=True)
+                Problem((*path, text), line, _unsafe_message(shown), suppress=True)
             )
         if text == "" and key_node.style is None:
-            self.problems.append(_Problem(path, line, "a key is missing before ':'"))
+            self.problems.append(Problem(path, line, "a key is missing before ':'"))
             return None
         return text
 
@@ -482,7 +487,7 @@ class _Builder:
             line = self._line(key_node)
             if key in key_lines:
                 self.problems.append(
-                    _Problem(
+                    Problem(
                         key_path,
                         line,
                         f"duplicate key {key!r} (already defined on line {key_lines[key]}); "
@@ -526,7 +531,7 @@ class _Builder:
             sources = list(target.value)
         else:
             self.problems.append(
-                _Problem(
+                Problem(
                     (*path, "<<"),
                     self._line(key_node),
                     "'<<' (merge) must be followed by a mapping or a list of mappings, "
@@ -561,10 +566,10 @@ def _is_merge_key(node: Node | _Alias) -> bool:
 # --------------------------------------------------------------------------- reading
 
 
-def _syntax_problem(exc: MarkedYAMLError, text: str) -> _Problem:
+def _syntax_problem(exc: MarkedYAMLError, text: str) -> Problem:
     lines = _LineIndex(text)
     if isinstance(exc, MaxDepthExceededError):
-        return _Problem(
+        return Problem(
             (),
             lines.mark(exc.problem_mark),
             f"the data is nested more than {MAX_DEPTH} levels deep",
@@ -581,7 +586,7 @@ def _syntax_problem(exc: MarkedYAMLError, text: str) -> _Problem:
     mark = problem_mark or context_mark
     line = None if mark is None else lines.mark(mark)
     if exc.context == "expected a single document in the stream":
-        return _Problem(
+        return Problem(
             (),
             line,
             "the file contains more than one YAML document (a second '---'); "
@@ -600,14 +605,14 @@ def _syntax_problem(exc: MarkedYAMLError, text: str) -> _Problem:
         message += "; indent with spaces, not tabs"
     elif "mapping values are not allowed" in problem:
         message += "; check the indentation, or put quotes around a value that contains ': '"
-    return _Problem((), line, message)
+    return Problem((), line, message)
 
 
 def _compose(text: str) -> Any:
     """Compose ``text`` into a node tree (or None); raise _FatalError on bad YAML."""
     if len(text) > MAX_FILE_BYTES:
         raise _FatalError(
-            _Problem(
+            Problem(
                 (),
                 None,
                 f"the file is too large ({len(text)} characters; the limit is {MAX_FILE_BYTES})",
@@ -616,7 +621,7 @@ def _compose(text: str) -> Any:
     bad = _NON_PRINTABLE.search(text)
     if bad is not None:
         raise _FatalError(
-            _Problem(
+            Problem(
                 (),
                 text.count("\n", 0, bad.start()) + 1,
                 f"the file contains the control character U+{ord(bad.group()):04X}, which "
@@ -635,15 +640,15 @@ def _compose(text: str) -> Any:
     except ReaderError as exc:
         position = exc.position if isinstance(exc.position, int) else 0
         raise _FatalError(
-            _Problem((), text.count("\n", 0, position) + 1, f"unreadable text: {exc.reason}")
+            Problem((), text.count("\n", 0, position) + 1, f"unreadable text: {exc.reason}")
         ) from None
     except YAMLError as exc:
-        raise _FatalError(_Problem((), None, f"this is not valid YAML: {exc}")) from None
+        raise _FatalError(Problem((), None, f"this is not valid YAML: {exc}")) from None
     except RecursionError:
-        raise _FatalError(_Problem((), None, "the data is nested too deeply")) from None
+        raise _FatalError(Problem((), None, "the data is nested too deeply")) from None
 
 
-def _read(text: str, source: str) -> tuple[dict[str, Any], LineMap, list[_Problem]]:
+def read_document(text: str, source: str) -> tuple[dict[str, Any], LineMap, list[Problem]]:
     """Read a scenario document; raise ScenarioError only for fatal problems."""
     text = text.removeprefix("\ufeff")
     builder = _Builder(text)
@@ -656,7 +661,7 @@ def _read(text: str, source: str) -> tuple[dict[str, Any], LineMap, list[_Proble
             and _classify_tag(root)[0] == "implicit"
         ):
             raise _FatalError(
-                _Problem(
+                Problem(
                     (),
                     1,
                     "the scenario file is empty; it must be a YAML mapping of keys "
@@ -667,7 +672,7 @@ def _read(text: str, source: str) -> tuple[dict[str, Any], LineMap, list[_Proble
         data = builder.build(root, (), 0)
         if not isinstance(data, dict):
             raise _FatalError(
-                _Problem(
+                Problem(
                     (),
                     builder.line_of(root),
                     "the scenario must be a YAML mapping of keys such as name:, "
@@ -675,10 +680,10 @@ def _read(text: str, source: str) -> tuple[dict[str, Any], LineMap, list[_Proble
                 )
             )
     except _FatalError as exc:
-        raise ScenarioError(source, _finish([*builder.problems, exc.problem])) from None
+        raise ScenarioError(source, sort_issues([*builder.problems, exc.problem])) from None
     except RecursionError:
-        problem = _Problem((), None, "the data is nested too deeply")
-        raise ScenarioError(source, _finish([*builder.problems, problem])) from None
+        problem = Problem((), None, "the data is nested too deeply")
+        raise ScenarioError(source, sort_issues([*builder.problems, problem])) from None
     return data, builder.lines, builder.problems
 
 
@@ -725,9 +730,9 @@ def read_yaml(text: str, source: str) -> tuple[Any, LineMap]:
       "billion laughs" files quickly. Recursive aliases are rejected.
     - For a duplicate key the first definition is kept.
     """
-    data, lines, problems = _read(text, source)
+    data, lines, problems = read_document(text, source)
     if problems:
-        raise ScenarioError(source, _finish(problems))
+        raise ScenarioError(source, sort_issues(problems))
     return data, lines
 
 
@@ -756,21 +761,21 @@ def parse_yaml_fragment(text: str, source: str) -> Any:
         root = _compose(text)
         value = None if root is None else builder.build(root, (), 0)
     except _FatalError as exc:
-        raise ScenarioError(source, _finish([*builder.problems, exc.problem])) from None
+        raise ScenarioError(source, sort_issues([*builder.problems, exc.problem])) from None
     if builder.problems:
-        raise ScenarioError(source, _finish(builder.problems))
+        raise ScenarioError(source, sort_issues(builder.problems))
     return value
 
 
-def _finish(issues: Iterable[_Problem | Issue]) -> list[Issue]:
+def sort_issues(issues: Iterable[Problem | Issue]) -> list[Issue]:
     """Convert, de-duplicate and sort issues by line (issues without a line last)."""
     result: list[Issue] = []
     seen: set[tuple[Any, ...]] = set()
     for item in issues:
-        issue = item.issue() if isinstance(item, _Problem) else item
+        issue = item.issue() if isinstance(item, Problem) else item
         key = (
             (issue.line, issue.message)
-            if isinstance(item, _Problem) and issue.line is not None
+            if isinstance(item, Problem) and issue.line is not None
             else (issue.field, issue.line, issue.message)
         )
         if key not in seen:

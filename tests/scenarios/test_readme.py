@@ -18,3 +18,6 @@ def test_readme_yaml_example_runs():
     result = mppsim.run(scenario, replications=2, seed=1)
     assert set(result.summary["agencies"]) == {"dukcapil", "samsat", "bank", "imigrasi"}
     assert result.summary["mpp"]["served"] > 0
+    booked = result.visits[result.visits["is_appointment"] & (result.visits["kind"] == "agency")]
+    assert len(booked) > 0
+    assert not (booked["outcome"] == "turned_away").any(), "booked visitors turned away"
