@@ -17,6 +17,7 @@ import io
 import os
 import re
 import tempfile
+import textwrap
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -24,6 +25,7 @@ from typing import Any
 
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap
+from ruamel.yaml.scalarstring import FoldedScalarString
 
 from mppsim.errors import MppsimError
 from mppsim.scenario.loader import load_scenario
@@ -207,6 +209,18 @@ def _header(city: str, origin: str, reference: Reference | None) -> str:
     return "".join(f"# {line}".rstrip() + "\n" for line in lines) + "\n"
 
 
+def _folded(text: str, width: int = 76) -> FoldedScalarString:
+    """Return ``text`` as a folded YAML scalar wrapped at spaces (``>-`` style)."""
+    folded = FoldedScalarString(text)
+    positions, start = [], 0
+    for line in textwrap.wrap(text, width=width)[:-1]:
+        start += len(line)
+        positions.append(start)  # the space after this line
+        start += 1
+    folded.fold_pos = positions  # type: ignore[attr-defined]
+    return folded
+
+
 def _drop_leading_comment(text: str) -> str:
     """Remove the source file's opening comment block (it describes the source, not the plan)."""
     lines = text.splitlines(keepends=True)
@@ -265,13 +279,16 @@ def new_city_scenario(
         source = folder / TEMPLATE
         origin = "scenarios/template.yaml"
     else:
-        available = references(folder)
         key = reference.removeprefix(_PREFIX).removesuffix(".yaml")
-        if key not in available:
-            raise MppsimError(f"unknown reference {reference!r}; available: {', '.join(available)}")
-        ref = available[key]
-        source = ref.path
-        origin = f"the reference model {ref.path.name}"
+        candidate = folder / f"{_PREFIX}{key}.yaml"
+        found = re.fullmatch(r"[a-z0-9_]+", key) is not None and candidate.is_file()
+        loaded = load_scenario(candidate) if found else None
+        if loaded is None or loaded.city is None:
+            available = ", ".join(references(folder))
+            raise MppsimError(f"unknown reference {reference!r}; available: {available}")
+        ref = Reference(key, candidate, loaded)
+        source = candidate
+        origin = f"the reference model {candidate.name}"
     if population is not None and not (population > 0 and population < float("inf")):
         raise MppsimError(f"--population must be a positive number of residents, got {population}")
     if kind is not None and kind not in ("kota", "kabupaten"):
@@ -279,7 +296,7 @@ def new_city_scenario(
     data = _load_rt(source)
     data["name"] = scenario_name_for(city)
     data.pop("extends", None)
-    data["description"] = (
+    data["description"] = _folded(
         f"Starting plan for {city}, written by mppsim new from {origin}. "
         "Replace the demand, agencies and counters with the city's own plan."
     )
@@ -304,7 +321,10 @@ def new_city_scenario(
     }
     buffer = io.StringIO()
     _yaml().dump(data, buffer)
-    return _header(city, origin, ref) + _drop_leading_comment(buffer.getvalue())
+    body = buffer.getvalue()
+    if ref is not None:  # its opening comment describes the reference city, not this plan
+        body = _drop_leading_comment(body)
+    return _header(city, origin, ref) + body
 
 
 def write_new_city(
