@@ -7,6 +7,7 @@ their sources), with the tolerance said next to each check. Simulations are shor
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import shutil
 import subprocess
@@ -26,6 +27,7 @@ from mppsim.units import parse_clock
 
 ROOT = Path(__file__).resolve().parents[2]
 SCENARIOS = ROOT / "scenarios"
+DOCS = ROOT / "docs"
 REFERENCE_IDS = [
     "badung",
     "banyuwangi",
@@ -385,3 +387,12 @@ def test_wheel_ships_the_scenarios_and_new_works_from_it(tmp_path):
     )  # fmt: skip
     assert proc.returncode == 0, proc.stderr
     assert mppsim.load_scenario(work / "mpp_kota_bogor.yaml").city.name == "Kota Bogor"
+
+
+def test_studi_tiru_table_script_prints_every_reference():
+    spec = importlib.util.spec_from_file_location("studi_tiru_table", DOCS / "studi_tiru_table.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    text = module.table(replications=2, seed=1)
+    rows = [line for line in text.splitlines() if line.startswith("| ") and "±" in line]
+    assert [row.split(" | ")[0].removeprefix("| ") for row in rows] == module.ORDER
