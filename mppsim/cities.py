@@ -48,6 +48,8 @@ TEMPLATE = "template.yaml"
 
 _PREFIX = "mpp_"
 _CLOCK = re.compile(r"^\s*\d{1,2}:\d{2}(?::\d{2})?\s*$")
+_ASSUMED = re.compile(r"\bassumed:\s*\S.{4,}", re.IGNORECASE)
+"""An ``# assumed: why`` mark: the word, a colon and a reason of at least five characters."""
 _DURATION = re.compile(r"^\s*[+-]?(?:\d+(?:\.\d*)?|\.\d+)\s*[A-Za-z]+\s*$")
 
 
@@ -442,8 +444,9 @@ def unmarked_numbers(path: str | os.PathLike[str]) -> list[UnmarkedNumber]:
     ``"08:00"`` and durations ``"6 min"``; the ``sources`` block excepted) is
     *sourced* when the most specific ``sources.values`` entry covering its
     field path has basis ``sourced`` or ``derived``; otherwise its own line
-    must carry a comment containing ``assumed`` (``# assumed: why``). With
-    ``extends``, the entries of the base count too (the merged scenario's).
+    must carry an ``# assumed: why`` comment (the word, a colon and a reason
+    of at least five characters). With ``extends``, the entries of the base
+    count too (the merged scenario's).
 
     Parameters
     ----------
@@ -474,6 +477,6 @@ def unmarked_numbers(path: str | os.PathLike[str]) -> list[UnmarkedNumber]:
             continue
         line = lines.get(leaf_path)
         comment = _comment(raw_lines[line - 1]) if line is not None else ""
-        if "assumed" not in comment.lower():
+        if not _ASSUMED.search(comment):
             found.append(UnmarkedNumber(line, _dotted(leaf_path), value))
     return found

@@ -229,6 +229,11 @@ def test_the_rule_fails_on_an_unmarked_number(tmp_path):
     unmarked = unmarked_numbers(bad)
     assert [(u.field, u.value) for u in unmarked] == [("kiosk.count", 2)]
     assert unmarked[0].line == text[: text.index(line)].count("\n") + 1
+    # the mark needs a reason: "# assumed" alone is not enough
+    bad.write_text(text.replace(line, "  count: 2  # assumed"), encoding="utf-8")
+    assert [u.field for u in unmarked_numbers(bad)] == ["kiosk.count"]
+    bad.write_text(text.replace(line, "  count: 2  # assumed: one per ~150 visitors"), "utf-8")
+    assert unmarked_numbers(bad) == []
 
 
 def test_the_rule_fails_when_a_sourced_value_loses_its_source(tmp_path):
