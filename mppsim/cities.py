@@ -275,6 +275,7 @@ def new_city_scenario(
         For an unknown reference (the message lists the available ones), a
         non-positive population or an unknown kind.
     """
+    city = " ".join(city.split())  # one line: it goes into comments and a folded scalar
     folder = scenarios_dir()
     ref: Reference | None = None
     if reference is None:
@@ -366,7 +367,8 @@ def write_new_city(
         file without ``force``. Nothing is written then.
     """
     text = new_city_scenario(city, reference, **options)
-    path = Path(out) if out is not None else Path(f"{scenario_name_for(city)}.yaml")
+    default = Path(f"{scenario_name_for(' '.join(city.split()))}.yaml")
+    path = Path(out) if out is not None else default
     if path.is_dir():
         raise MppsimError(f"{path} is a folder; give a file name with --out")
     if path.exists() and not force:

@@ -312,7 +312,8 @@ def test_new_city_refuses_bad_input(tmp_path):
 
 
 def test_new_city_kind_is_read_from_the_name(tmp_path):
-    _, scenario = write_new_city("Kabupaten Sleman", "surakarta", tmp_path / "s.yaml")
+    _, scenario = write_new_city("Kabupaten\n  Sleman ", "surakarta", tmp_path / "s.yaml")
+    assert scenario.city.name == "Kabupaten Sleman"
     assert scenario.city.kind == "kabupaten"
     assert "PLACEHOLDER" in scenario.city.population.source
 
