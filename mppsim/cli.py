@@ -285,6 +285,37 @@ def check(
         )
 
 
+@app.command()
+def new(
+    city: Annotated[str, typer.Argument(help="The city, e.g. 'Kota Bogor'.", show_default=False)],
+    from_: Annotated[
+        str | None,
+        typer.Option("--from", help="Reference to start from, e.g. surakarta; default: template."),
+    ] = None,
+    out: Annotated[Path | None, typer.Option(help="File; default mpp_<city>.yaml.")] = None,
+    population: Annotated[float | None, typer.Option(help="Residents of the city.")] = None,
+    population_source: Annotated[str | None, typer.Option(help="Where it comes from.")] = None,
+    population_year: Annotated[int | None, typer.Option(help="Its year.")] = None,
+    province: Annotated[str | None, typer.Option(help="The province.")] = None,
+    kind: Annotated[str | None, typer.Option(help="kota or kabupaten.")] = None,
+    force: Annotated[bool, typer.Option(help="Overwrite an existing file.")] = False,
+) -> None:
+    """Write a starting scenario for a city, from the template or a reference MPP."""
+    from mppsim.cities import write_new_city
+
+    with _user_errors():
+        path, loaded = write_new_city(
+            city, from_, out, force=force, population=population, province=province,
+            population_source=population_source, population_year=population_year, kind=kind,
+        )  # fmt: skip
+        console.print(
+            f"[green]Wrote[/] {path}: '{loaded.name}', {len(loaded.agencies)} agencies. "
+            f"Next: mppsim run {path}",
+            highlight=False,
+            soft_wrap=True,
+        )
+
+
 def _cell(scope: dict[str, Any], key: str, fmt: str, ci: bool = False) -> str:
     value = scope.get(key)
     if value is None:

@@ -31,6 +31,7 @@ __all__ = [
     "Behaviour",
     "Break",
     "Calendar",
+    "City",
     "DayProfile",
     "DayType",
     "Floor",
@@ -40,6 +41,7 @@ __all__ = [
     "Kiosk",
     "Layout",
     "Outputs",
+    "Population",
     "Provenance",
     "Reference",
     "Scenario",
@@ -680,6 +682,33 @@ class Sources(_Model):
         return self
 
 
+# --------------------------------------------------------------------------- city
+
+
+class Population(_Model):
+    """The population of the city or regency an MPP serves, with where the figure comes from."""
+
+    value: float = Field(
+        gt=0.0, description="Residents (people); a positive, finite number, e.g. 522364."
+    )
+    source: str = Field(
+        min_length=1,
+        description="Where the figure comes from, e.g. 'BPS, Sensus Penduduk 2020 (article, date)'.",
+    )
+    year: int = Field(ge=1900, le=2100, description="Year the figure refers to (1900-2100).")
+
+
+class City(_Model):
+    """The city (kota) or regency (kabupaten) whose MPP the scenario models."""
+
+    name: str = Field(min_length=1, max_length=120, description="Name, e.g. 'Kota Surakarta'.")
+    province: str = Field(min_length=1, max_length=120, description="Province, e.g. 'Jawa Tengah'.")
+    kind: Literal["kota", "kabupaten"] = Field(
+        description="'kota' (city) or 'kabupaten' (regency)."
+    )
+    population: Population = Field(description="Residents, with source and year.")
+
+
 # --------------------------------------------------------------------------- scenario
 
 
@@ -693,6 +722,9 @@ class Scenario(_Model):
         "replaced).",
     )
     name: str = Field(min_length=1, max_length=80, description="Scenario name; names the folder.")
+    city: City | None = Field(
+        None, description="The city or regency this MPP serves (reference models have one)."
+    )
     description: str | None = Field(None, description="Free text.")
     calendar: Calendar | None = Field(None, description="A calendar day (or give horizon).")
     horizon: Horizon | None = Field(None, description="Steady-state mode (or give calendar).")

@@ -31,9 +31,10 @@ def test_a_yaml_11_reader_reads_an_unquoted_clock_as_a_number():
 def test_scenario_yaml_reads_back_as_it_ran(path):
     scenario = load_scenario(path)
     text = scenario_yaml(scenario)
-    assert 'open: "08:00"' in text
-    assert 'close: "15:00"' in text
-    assert '"07:30": 12.0' in text
+    if path.stem == "mpp_kota_sedang":
+        assert 'open: "08:00"' in text
+        assert 'close: "15:00"' in text
+        assert '"07:30": 12.0' in text
     expected = scenario.model_dump(mode="json", exclude_none=True)
     assert yaml_11(text) == expected
     reread = load_scenario_text(text, "scenario.yaml")
