@@ -148,8 +148,9 @@ class CounterPool:
         self.lines[q][self.priority_class[v] if self.is_agency else 0].append(
             token << VISITOR_BITS | v
         )
-        self.level += WAITING_ONE
-        self.log()
+        level = self.level = self.level + WAITING_ONE
+        self.log_time.append(self.clock.now)
+        self.log_code.append(level | self.tag)
         return token
 
     def withdraw(self) -> None:
