@@ -1,7 +1,8 @@
 """The results folder of a run, written completely or not at all.
 
 ``write_run`` writes ``scenario.yaml``, ``manifest.json``, ``summary.json``,
-``visits.parquet`` and ``timeseries.parquet`` into a hidden temporary folder
+``visits.parquet`` and ``timeseries.parquet`` (and ``report.html``, built from
+those files by the report layer) into a hidden temporary folder
 beside the destination and renames it into place only when every file is
 written, so an error or an interrupted run leaves no half-written folder.
 """
@@ -41,6 +42,9 @@ __all__ = [
 FLOOR_PLAN = "floor_plan.png"
 """Written besides RESULT_FILES when the scenario has a layout."""
 
+REPORT = "report.html"
+"""Written besides RESULT_FILES unless the run asks for no report."""
+
 RESULT_FILES = (
     "scenario.yaml",
     "manifest.json",
@@ -73,7 +77,13 @@ def default_out_dir(scenario: Scenario, base: str | Path = "results") -> Path:
     return Path(base) / (safe or "scenario") / stamp
 
 
-def write_run(run: RunResult, out_dir: str | Path | None = None) -> Path:
+def write_run(
+    run: RunResult,
+    out_dir: str | Path | None = None,
+    *,
+    report: bool = True,
+    lang: str | None = None,
+) -> Path:
     """Write a run's results folder atomically.
 
     Parameters
@@ -83,6 +93,12 @@ def write_run(run: RunResult, out_dir: str | Path | None = None) -> Path:
     out_dir : path, optional
         The folder to create; default ``results/<scenario-name>/<timestamp>/``. If it
         exists already, a suffix ``-2``, ``-3``, ... is added.
+    report : bool
+        Also write ``report.html``, built from the folder's other files (inside the
+        atomic write: a report that fails leaves no folder).
+    lang : {"id", "en"}, optional
+        Language of the report and the floor plan; default the scenario's ``language``,
+        else English.
 
     Returns
     -------
@@ -98,14 +114,18 @@ def write_run(run: RunResult, out_dir: str | Path | None = None) -> Path:
         raise MppsimError(f"could not create the results folder {target}: {error}") from None
     try:
         (partial / "scenario.yaml").write_text(scenario_yaml(run.scenario), encoding="utf-8")
-        _write_json(partial / "manifest.json", _manifest(run))
+        _write_json(partial / "manifest.json", _manifest(run, report))
         _write_json(partial / "summary.json", run.summary)
         run.visits.to_parquet(partial / "visits.parquet", index=False)
         run.timeseries.to_parquet(partial / "timeseries.parquet", index=False)
         if run.scenario.layout is not None:
             from mppsim.report.floorplan import write_floor_plan
 
-            write_floor_plan(run.scenario, run.summary, partial / FLOOR_PLAN)
+            write_floor_plan(run.scenario, run.summary, partial / FLOOR_PLAN, lang)
+        if report:
+            from mppsim.report.build import build_report
+
+            build_report(partial, lang)
         partial.rename(target)
     except BaseException as error:
         shutil.rmtree(partial, ignore_errors=True)
@@ -123,7 +143,7 @@ def _free_name(target: Path) -> Path:
     return candidate
 
 
-def _manifest(run: RunResult) -> dict[str, Any]:
+def _manifest(run: RunResult, report: bool = False) -> dict[str, Any]:
     return {
         "mppsim": mppsim.__version__,
         "python": platform.python_version(),
@@ -137,7 +157,11 @@ def _manifest(run: RunResult) -> dict[str, Any]:
         "replications": run.replications,
         "wall_time_s": round(run.wall_time_s, 4),
         "created": datetime.now().astimezone().isoformat(timespec="seconds"),
-        "files": [*RESULT_FILES, *([FLOOR_PLAN] if run.scenario.layout is not None else [])],
+        "files": [
+            *RESULT_FILES,
+            *([FLOOR_PLAN] if run.scenario.layout is not None else []),
+            *([REPORT] if report else []),
+        ],
     }
 
 

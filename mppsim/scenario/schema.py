@@ -674,6 +674,11 @@ class Scenario(_Model):
         "replaced).",
     )
     name: str = Field(min_length=1, max_length=80, description="Scenario name; names the folder.")
+    language: Literal["id", "en"] | None = Field(
+        None,
+        description="Language of the report and the printed table: 'id' (Bahasa Indonesia) "
+        "or 'en' (English); omitted = English. `--lang` overrides it.",
+    )
     description: str | None = Field(None, description="Free text.")
     calendar: Calendar | None = Field(None, description="A calendar day (or give horizon).")
     horizon: Horizon | None = Field(None, description="Steady-state mode (or give calendar).")
