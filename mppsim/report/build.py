@@ -347,9 +347,7 @@ def _close(t: Texts, summary: dict[str, Any], names: dict[str, str]) -> dict[str
     ]
     overtime = summary["mpp"].get("overtime_min") or 0.0
     text = (
-        t("close_text", overtime=t.minutes(overtime))
-        if overtime > 0.05
-        else t("close_text_none")
+        t("close_text", overtime=t.minutes(overtime)) if overtime > 0.05 else t("close_text_none")
     )
     return {
         "rows": rows,

@@ -151,7 +151,7 @@ def read_results(path: str | Path) -> ResultsFolder:
     for name in ("visits.parquet", "timeseries.parquet"):
         try:
             frames[name] = pd.read_parquet(folder / name)
-        except Exception as error:  # pyarrow raises several kinds for a damaged file
+        except Exception as error:  # noqa: BLE001 - pyarrow raises several kinds for a bad file
             raise MppsimError(f"could not read {folder / name}: {error}") from None
     return ResultsFolder(
         folder, scenario, jsons["manifest.json"], summary, frames["visits.parquet"],
@@ -283,7 +283,7 @@ def losses(
     n = replications
     lost = reqs[reqs["loss"] != ""]
     table = (
-        lost.groupby(["station", "loss"]).size().unstack(fill_value=0)
+        lost.pivot_table(index="station", columns="loss", aggfunc="size", fill_value=0)
         .reindex(index=agencies, columns=list(LOSS_REASONS), fill_value=0) / n
     )  # fmt: skip
     # a visitor is lost with their first agency row that was not served (summary.json's rule)
@@ -328,7 +328,7 @@ def _metric(folder: ResultsFolder, kind: str, metric: str) -> pd.DataFrame:
 
 
 def queue_series(folder: ResultsFolder) -> pd.DataFrame:
-    """Visitors waiting at each agency per time bin: ``entity, time_min, mean, lo, hi``."""
+    """Return the visitors waiting at each agency per bin: ``entity, time_min, mean, lo, hi``."""
     return _series_stats(_metric(folder, "agency", "queue"))
 
 
@@ -361,7 +361,7 @@ def active_window(folder: ResultsFolder) -> tuple[float, float]:
 
 
 def arrivals_per_hour(folder: ResultsFolder, reqs: pd.DataFrame | None = None) -> pd.DataFrame:
-    """Requests arriving per hour at each agency against its counters' capacity.
+    """Return the requests arriving per hour at each agency and its counters' capacity.
 
     Returns
     -------
@@ -412,7 +412,7 @@ def arrivals_per_hour(folder: ResultsFolder, reqs: pd.DataFrame | None = None) -
 
 
 def wait_samples(folder: ResultsFolder, reqs: pd.DataFrame | None = None) -> pd.DataFrame:
-    """Waits of served requests: ``replication, agency, wait_min`` (sum over stages)."""
+    """Return the waits of served requests: ``replication, agency, wait_min`` (stages summed)."""
     reqs = requests(folder.visits) if reqs is None else reqs
     served = reqs[reqs["outcome"] == "served"]
     return served.rename(columns={"station": "agency"})[["replication", "agency", "wait_min"]]

@@ -72,20 +72,42 @@ def figure_data_uri(figure: Figure) -> str:
 
 
 def overlapping_texts(figure: Figure) -> list[tuple[str, str]]:
-    """Return the pairs of visible, non-empty texts of a figure whose boxes overlap."""
+    """Return the pairs of drawn, non-empty texts of a figure whose boxes overlap.
+
+    Tick labels count only for the ticks drawn (inside the axis limits); a text's box
+    is shrunk by a pixel so that labels that merely touch are not reported.
+    """
     canvas = FigureCanvasAgg(figure)
     canvas.draw()
     renderer = canvas.get_renderer()
-    boxes = []
+    tick_labels: set[int] = set()
+    drawn: list[Text] = []
+    for ax in figure.axes:
+        for axis in ax._axis_map.values():
+            for tick in (*axis.majorTicks, *axis.minorTicks):
+                tick_labels.update((id(tick.label1), id(tick.label2)))
+            if ax.get_visible():
+                for tick in axis._update_ticks():
+                    drawn.extend(
+                        label for label in (tick.label1, tick.label2) if label.get_visible()
+                    )
     for artist in figure.findobj(Text):
-        if not artist.get_visible() or not artist.get_text().strip():
+        in_view = artist.axes is None or artist.axes.get_visible()
+        if id(artist) not in tick_labels and artist.get_visible() and in_view:
+            drawn.append(artist)
+    boxes = []
+    for artist in drawn:
+        if not artist.get_text().strip():
             continue
-        if not artist.axes and artist.figure is None:
+        box = artist.get_window_extent(renderer)
+        if box.width <= 2 or box.height <= 2:
             continue
-        box = artist.get_window_extent(renderer).expanded(1.0, 1.0)
-        if box.width <= 0 or box.height <= 0:
-            continue
-        boxes.append((artist.get_text(), box.shrunk(0.98, 0.9)))
+        boxes.append(
+            (
+                artist.get_text(),
+                box.expanded((box.width - 2) / box.width, (box.height - 2) / box.height),
+            )
+        )
     pairs = []
     for i, (text_a, a) in enumerate(boxes):
         for text_b, b in boxes[i + 1 :]:
@@ -121,7 +143,7 @@ def _number_axis(ax: Axes, texts: Texts, axis: str = "y", digits: int = 0) -> No
 
 
 def _panels(count: int, *, title: str, height: float = 1.9) -> tuple[Figure, list[Axes]]:
-    """A grid of small panels sharing the time axis; returns the figure and the used axes."""
+    """Return a figure with a grid of small panels sharing the time axis, and the used axes."""
     columns = min(PANEL_COLUMNS, max(count, 1))
     rows = max(1, math.ceil(count / columns))
     figure = Figure(figsize=(10.0, 1.3 + height * rows), layout="constrained")
@@ -146,7 +168,12 @@ def _label_panels(
         _number_axis(ax, texts)
         ax.grid(axis="y", linewidth=0.4, alpha=0.6)
         ax.tick_params(labelsize=7.5, labelbottom=True)
-    figure.supxlabel(_axis_label(texts, calendar), fontsize=9.5)
+    # the x label under the lowest panel of each column (a figure-wide one would collide
+    # with the legend below the panels)
+    columns = min(PANEL_COLUMNS, max(len(used), 1))
+    for i, ax in enumerate(used):
+        if i + columns >= len(used):
+            ax.set_xlabel(_axis_label(texts, calendar), fontsize=8.5)
     figure.supylabel(ylabel, fontsize=9.5)
 
 
@@ -165,15 +192,13 @@ def arrivals_figure(
     window: tuple[float, float],
     calendar: bool,
 ) -> Figure:
-    """Requests per hour (bars) against counter capacity (step line), one panel per agency."""
+    """Draw requests per hour (bars) against counter capacity (line), a panel per agency."""
     agencies = list(names)
     figure, used = _panels(len(agencies), title=texts("fig_arrivals_title"))
     for ax, agency in zip(used, agencies, strict=False):
         rows = frame[frame["agency"] == agency]
         hours = rows["hour_min"].to_numpy()
-        ax.bar(
-            hours + 30.0, rows["arrivals"], width=50.0, color=colours[agency], edgecolor="none"
-        )
+        ax.bar(hours + 30.0, rows["arrivals"], width=50.0, color=colours[agency], edgecolor="none")
         capacity = rows["capacity"].to_numpy()
         if np.isfinite(capacity).any():
             ax.step(
@@ -190,7 +215,7 @@ def arrivals_figure(
         Patch(color="#999999", label=texts("fig_arrivals_bar")),
         Line2D([], [], color="black", label=texts("fig_arrivals_cap")),
     ]
-    figure.legend(handles=handles, loc="outside upper center", ncols=2, fontsize=8.5, frameon=False)
+    figure.legend(handles=handles, loc="outside lower center", ncols=2, fontsize=8.5, frameon=False)
     return figure
 
 
@@ -230,7 +255,7 @@ def _band_panels(
     if limits:
         handles.append(Line2D([], [], color="black", linestyle="--", label=limit_label))
     figure.legend(
-        handles=handles, loc="outside upper center", ncols=len(handles), fontsize=8.5,
+        handles=handles, loc="outside lower center", ncols=len(handles), fontsize=8.5,
         frameon=False,
     )  # fmt: skip
     return figure
@@ -343,8 +368,8 @@ def utilization_figure(
     values: list[float] = []
     colour_list: list[str] = []
     alphas: list[float] = []
-    for agency in names:
-        labels.append(names[agency])
+    for agency, name in names.items():
+        labels.append(name)
         values.append(summary.get(agency, {}).get("utilization") or np.nan)
         colour_list.append(colours[agency])
         alphas.append(1.0)
@@ -412,7 +437,5 @@ def on_duty_figure(
     ax.set_title(texts("fig_duty_title"), fontsize=12)
     ax.grid(axis="y", linewidth=0.4, alpha=0.6)
     handles, labels = ax.get_legend_handles_labels()
-    figure.legend(
-        handles[::-1], labels[::-1], loc="outside right upper", fontsize=8, frameon=False
-    )
+    figure.legend(handles[::-1], labels[::-1], loc="outside right upper", fontsize=8, frameon=False)
     return figure

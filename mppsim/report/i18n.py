@@ -255,9 +255,7 @@ ID: dict[str, str] = {
     ),
     "head_lost": "{lost} pengunjung ({share}) pulang tanpa semua layanannya: {reasons}.",
     "head_lost_none": "Tidak ada pengunjung yang pulang tanpa layanannya.",
-    "head_miss": (
-        "{count} dari {total} instansi rata-rata melampaui standar {standard}: {names}."
-    ),
+    "head_miss": ("{count} dari {total} instansi rata-rata melampaui standar {standard}: {names}."),
     "head_miss_none": "Semua instansi rata-rata memenuhi standar {standard}.",
     "head_most_waiting": (
         "Waktu tunggu terbanyak menumpuk di {name}: {hours} jam-pengunjung per hari "
@@ -431,11 +429,14 @@ CATALOGUES: dict[str, dict[str, str]] = {"en": EN, "id": ID}
 
 MONTHS = {
     "en": (
-        "January February March April May June July August September October November December"
-    ).split(),
-    "id": "Januari Februari Maret April Mei Juni Juli Agustus September Oktober November Desember"
-    .split(),
-}
+        "January", "February", "March", "April", "May", "June", "July", "August",
+        "September", "October", "November", "December",
+    ),
+    "id": (
+        "Januari", "Februari", "Maret", "April", "Mei", "Juni", "Juli", "Agustus",
+        "September", "Oktober", "November", "Desember",
+    ),
+}  # fmt: skip
 
 
 def resolve_lang(lang: str | None, scenario_language: str | None = None) -> Lang:
