@@ -100,7 +100,9 @@ def render_report(folder: rd.ResultsFolder, lang: str) -> str:
 
 
 def _fmt_count(t: Texts, value: float) -> str:
-    return t.num(value, 0 if abs(value) >= 10 or value == 0 else 1)
+    """Write a mean count per day: whole above 10 or when whole, else one decimal."""
+    whole = abs(value - round(value)) < 0.05
+    return t.num(value, 0 if abs(value) >= 10 or whole else 1)
 
 
 def report_context(folder: rd.ResultsFolder, lang: str) -> dict[str, Any]:
@@ -213,16 +215,19 @@ def _headline(
     mpp = summary["mpp"]
     standard_text = t.minutes(standard, 0)
     within = mpp.get("prob_wait_gt_15_min")
-    sentences = [
-        t(
-            "head_wait",
-            visitors=t.count(mpp.get("arrivals")),
-            wait_mean=t.minutes(mpp.get("wait_mean_min")),
-            wait_p90=t.minutes(mpp.get("wait_p90_min")),
-            within=_capital(t.pct(None if within is None else 1.0 - within)),
-            standard=standard_text,
-        )
-    ]
+    if mpp.get("wait_mean_min") is None:
+        sentences = [t("head_none_served", visitors=t.count(mpp.get("arrivals")))]
+    else:
+        sentences = [
+            t(
+                "head_wait",
+                visitors=t.count(mpp.get("arrivals")),
+                wait_mean=t.minutes(mpp.get("wait_mean_min")),
+                wait_p90=t.minutes(mpp.get("wait_p90_min")),
+                within=_capital(t.pct(None if within is None else 1.0 - within)),
+                standard=standard_text,
+            )
+        ]
     lost = float(losses.loc["mpp", "total"])
     if lost >= 0.05:
         reasons = [
@@ -266,7 +271,7 @@ def _headline(
                 names=t.join(listed),
             )
         )
-    else:
+    elif any(scope.get("wait_mean_min") is not None for scope in agencies.values()):
         sentences.append(t("head_miss_none", standard=standard_text))
     waiting = {
         agency: (scope.get("served") or 0.0) * (scope.get("wait_mean_min") or 0.0) / 60.0

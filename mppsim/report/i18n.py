@@ -51,6 +51,7 @@ EN: dict[str, str] = {
         "{wait_mean} in all on average, and 9 in 10 wait less than {wait_p90}. "
         "{within} of them wait no longer than the {standard} service standard."
     ),
+    "head_none_served": "On an average simulated day {visitors} visitors come, and none is served.",
     "head_lost": "{lost} visitors ({share}) leave without all their services: {reasons}.",
     "head_lost_none": "No visitor leaves without their services.",
     "head_miss": "{count} of {total} agencies miss the {standard} standard on average: {names}.",
@@ -70,9 +71,9 @@ EN: dict[str, str] = {
     "reason_balked": "balked at a long queue",
     "reason_zone_full": "balked at a full waiting area",
     "reason_reneged": "gave up waiting",
-    "reason_quota": "turned away: daily quota used up",
-    "reason_closing": "turned away: after the ticket cut-off",
-    "reason_closed": "turned away: agency closed",
+    "reason_quota": "turned away (daily quota used up)",
+    "reason_closing": "turned away (after the ticket cut-off)",
+    "reason_closed": "turned away (agency closed)",
     "reason_no_show": "absent when called",
     "losses_title": "Visitors lost per day, by reason",
     "losses_note": (
@@ -253,6 +254,10 @@ ID: dict[str, str] = {
         "total {wait_mean} rata-rata, dan 9 dari 10 menunggu kurang dari {wait_p90}. "
         "{within} di antaranya menunggu tidak lebih dari standar pelayanan {standard}."
     ),
+    "head_none_served": (
+        "Pada rata-rata hari simulasi datang {visitors} pengunjung, dan tidak seorang pun "
+        "terlayani."
+    ),
     "head_lost": "{lost} pengunjung ({share}) pulang tanpa semua layanannya: {reasons}.",
     "head_lost_none": "Tidak ada pengunjung yang pulang tanpa layanannya.",
     "head_miss": ("{count} dari {total} instansi rata-rata melampaui standar {standard}: {names}."),
@@ -271,9 +276,9 @@ ID: dict[str, str] = {
     "reason_balked": "batal karena antrean panjang",
     "reason_zone_full": "batal karena ruang tunggu penuh",
     "reason_reneged": "menyerah menunggu",
-    "reason_quota": "ditolak: kuota harian habis",
-    "reason_closing": "ditolak: lewat batas pengambilan nomor",
-    "reason_closed": "ditolak: instansi tutup",
+    "reason_quota": "ditolak (kuota harian habis)",
+    "reason_closing": "ditolak (lewat batas pengambilan nomor)",
+    "reason_closed": "ditolak (instansi tutup)",
     "reason_no_show": "tidak hadir saat dipanggil",
     "losses_title": "Pengunjung hilang per hari, menurut alasan",
     "losses_note": (

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import base64
 import os
+import re
 import shutil
 from pathlib import Path
 
@@ -95,6 +96,14 @@ def test_report_opens_in_chromium(browser, layout_reports, lang, tmp_path_factor
         "return document.documentElement.scrollWidth - document.documentElement.clientWidth"
     )
     assert overflow <= 0
+    # it prints on A4: Chromium's print engine lays it out on several A4 pages
+    pdf = base64.b64decode(
+        browser.execute_cdp_cmd("Page.printToPDF", {"preferCSSPageSize": True})["data"]
+    )
+    assert pdf.startswith(b"%PDF")
+    assert len(re.findall(rb"/Type\s*/Page\b", pdf)) > 1
+    sizes = set(re.findall(rb"/MediaBox \[0 0 ([\d.]+) ([\d.]+)\]", pdf))
+    assert {(round(float(w)), round(float(h))) for w, h in sizes} == {(595, 842)}, "A4"
     png = full_page_png(browser)
     assert png[:8] == b"\x89PNG\r\n\x1a\n"
     where = Path(os.environ.get("MPPSIM_SCREENSHOT_DIR") or tmp_path_factory.mktemp("screens"))

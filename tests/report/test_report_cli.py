@@ -144,3 +144,24 @@ def test_table_shows_losses_overtime_walking_and_crowding(tmp_path):
         assert text in output, text
     crowded = output[output.index("Most crowded zone: ") :].split(",")[0]
     assert "_" not in crowded, "zones are named as the scenario names them, not by id"
+
+
+def test_a_day_where_nobody_is_served_still_reports(tmp_path):
+    out = tmp_path / "out"
+    result = runner.invoke(
+        app,
+        [
+            "run",
+            str(TINY),
+            "-r",
+            "1",
+            "--out",
+            str(out),
+            "--set",
+            "agencies.dukcapil.days=[friday]",
+        ],
+    )
+    assert result.exit_code == 0, result.output
+    html = (out / "report.html").read_text(encoding="utf-8")
+    assert "none is served" in html
+    assert "turned away (agency closed)" in html
