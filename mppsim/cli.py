@@ -149,10 +149,10 @@ def report(
 ) -> None:
     """(Re)build report.html in a results folder, from that folder's files alone."""
     from mppsim.report.build import build_report
+    from mppsim.report.terminal import print_report
 
     with _user_errors():
-        path = build_report(results_dir, lang)
-        console.print(f"Report: {path}", markup=False, highlight=False)
+        print_report(console, build_report(results_dir, lang))
 
 
 @app.command()

@@ -406,15 +406,15 @@ ID: dict[str, str] = {
     "run_facts": "mppsim {version}, Python {python}, seed {seed}, {days} hari simulasi.",
     "term_title": "{name} — rata-rata per hari simulasi",
     "term_caption": (
-        "hilang = B batal karena antrean + G menyerah menunggu + T ditolak + A tidak hadir saat "
-        "dipanggil; tunggu: menit, rata-rata ± setengah lebar selang kepercayaan 95%; p90: "
+        "hilang = B batal karena antrean + M menyerah menunggu + T ditolak + A absen (tidak "
+        "hadir saat dipanggil); tunggu: menit, rata-rata ± setengah lebar selang kepercayaan 95%; p90: "
         "persentil ke-90; sibuk: utilisasi loket; lembur: menit setelah jam tutup"
     ),
     "term_agency": "instansi",
     "term_arrivals": "datang",
     "term_served": "dilayani",
     "term_lost": "hilang",
-    "term_lost_split": "B/G/T/A",
+    "term_lost_split": "B/M/T/A",
     "term_wait": "tunggu",
     "term_p90": "p90",
     "term_busy": "sibuk",

@@ -15,13 +15,14 @@ from typing import TYPE_CHECKING, Any
 from rich import box
 from rich.console import Console
 from rich.table import Table
+from rich.text import Text
 
 from mppsim.report.i18n import Texts
 
 if TYPE_CHECKING:
     from mppsim.experiment.replications import RunResult
 
-__all__ = ["crowded_zone", "print_run", "summary_table"]
+__all__ = ["crowded_zone", "print_report", "print_run", "summary_table"]
 
 
 def _split(t: Texts, scope: dict[str, Any]) -> str:
@@ -33,9 +34,9 @@ def summary_table(summary: dict[str, Any], lang: str = "en") -> Table:
     """Return the per-agency table of a run's summary, in ``lang``."""
     t = Texts(lang)  # type: ignore[arg-type]
     table = Table(
-        title=t("term_title", name=summary["scenario"]),
+        title=Text(t("term_title", name=summary["scenario"])),  # Text: no markup, no emoji
         title_justify="left",
-        caption=t("term_caption"),
+        caption=Text(t("term_caption")),
         caption_justify="left",
         box=box.SIMPLE_HEAD,
         padding=(0, 1),
@@ -59,7 +60,7 @@ def summary_table(summary: dict[str, Any], lang: str = "en") -> Table:
     def add(name: str, scope: dict[str, Any], **style: Any) -> None:
         lost = sum(scope.get(k) or 0.0 for k in ("balked", "reneged", "turned_away", "no_show"))
         table.add_row(
-            name,
+            Text(name),
             cell(scope, "arrivals", 0),
             t.num(lost, 0),
             _split(t, scope),
@@ -150,3 +151,13 @@ def print_run(
             say(t("term_report", path=folder / "report.html"))
         if run.scenario.layout is not None:
             say(t("term_floor_plan", path=folder / "floor_plan.png"))
+
+
+def print_report(console: Console, path: Path) -> None:
+    """Print where ``mppsim report`` wrote the report, in the report's own language."""
+    head = path.read_text(encoding="utf-8")[:200]
+    lang = "id" if '<html lang="id">' in head else "en"
+    console.print(
+        Texts(lang)("term_report", path=path), markup=False, emoji=False, highlight=False,
+        soft_wrap=True,
+    )  # fmt: skip

@@ -55,6 +55,7 @@ def test_report_command_rebuilds_from_the_folder_alone(tiny_folder, tmp_path):
     shutil.copytree(tiny_folder, folder)
     result = runner.invoke(app, ["report", str(folder), "--lang", "id"])
     assert result.exit_code == 0, result.output
+    assert "Laporan:" in result.output
     assert '<html lang="id">' in (folder / "report.html").read_text(encoding="utf-8")
     assert not [p for p in folder.iterdir() if p.name.startswith(".")]
     result = runner.invoke(app, ["report", str(folder)])
