@@ -12,6 +12,7 @@ the scenario and its sources.
 
 from __future__ import annotations
 
+import contextlib
 import math
 from datetime import datetime
 from pathlib import Path
@@ -73,12 +74,14 @@ def build_report(results_dir: str | Path, lang: str | None = None) -> Path:
     chosen = resolve_report_lang(lang, folder.scenario.language)
     html = render_report(folder, chosen)
     target = folder.path / REPORT_FILE
+    partial = folder.path / f".{REPORT_FILE}.partial"
     try:
         # write beside and rename, so a failure leaves the old report (or none) in place
-        partial = folder.path / f".{REPORT_FILE}.partial"
         partial.write_text(html, encoding="utf-8")
         partial.replace(target)
     except OSError as error:
+        with contextlib.suppress(OSError):
+            partial.unlink(missing_ok=True)
         raise MppsimError(f"could not write {target}: {error}") from None
     return target
 

@@ -166,3 +166,20 @@ def test_a_day_where_nobody_is_served_still_reports(tmp_path):
     html = (out / "report.html").read_text(encoding="utf-8")
     assert "none is served" in html
     assert "turned away (agency closed)" in html
+
+
+def test_a_report_that_cannot_be_written_keeps_the_old_one(tiny_folder, tmp_path, monkeypatch):
+    folder = tmp_path / "copy"
+    shutil.copytree(tiny_folder, folder)
+    (folder / "report.html").write_text("old")
+
+    def refuse(self, target):
+        raise OSError("read-only file system")
+
+    monkeypatch.setattr(Path, "replace", refuse)
+    result = runner.invoke(app, ["report", str(folder)])
+    assert result.exit_code == 2
+    assert "could not write" in result.output
+    assert "read-only file system" in result.output
+    assert (folder / "report.html").read_text() == "old"
+    assert sorted(p.name for p in folder.iterdir() if p.name.startswith(".")) == []
