@@ -18,10 +18,8 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
-from rich import box
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
-from rich.table import Table
 
 from mppsim.errors import MppsimError, ScenarioError
 
@@ -36,6 +34,15 @@ console = Console()
 errors = Console(stderr=True)
 
 ScenarioPath = Annotated[Path, typer.Argument(help="Scenario file (YAML).", show_default=False)]
+LangOption = Annotated[
+    str | None,
+    typer.Option(
+        "--lang",
+        help="Language of the report and the table: id (Bahasa Indonesia) or en; "
+        "default the scenario's 'language', else en.",
+        show_default=False,
+    ),
+]
 SetOption = Annotated[
     list[str] | None,
     typer.Option(
@@ -132,15 +139,21 @@ def run(
     jobs: Annotated[int, typer.Option(min=1, help="Worker processes.")] = 1,
     quiet: Annotated[bool, typer.Option(help="Print only the results folder.")] = False,
     strict: StrictOption = False,
+    lang: LangOption = None,
+    no_report: Annotated[
+        bool, typer.Option("--no-report", help="Do not write report.html.")
+    ] = False,
 ) -> None:
-    """Run a scenario, print the summary table and write the results folder."""
+    """Run a scenario, print the summary table and write the results folder and report."""
     from mppsim.experiment.replications import run as run_replications
     from mppsim.outdir import check_writable
+    from mppsim.report.build import resolve_report_lang
     from mppsim.report.folder import write_run
     from mppsim.results import default_out_dir
 
     with _user_errors():
         loaded = _load_scenario(scenario, set_, strict)
+        chosen = resolve_report_lang(lang, loaded.language)  # a wrong --lang stops here
         target = out if out is not None else default_out_dir(loaded)
         check_writable(target)  # before the simulation, not after it
         progress = _progress(disable=quiet)
@@ -155,7 +168,7 @@ def run(
                     result = run_replications(loaded, replications, seed, pool, advance)
             else:
                 result = run_replications(loaded, replications, seed, None, advance)
-        folder = write_run(result, target)
+        folder = write_run(result, target, report=not no_report, lang=chosen)
         if folder != target:
             console.print(
                 f"Note: {target} already exists, so the results went to {folder} "
@@ -163,15 +176,24 @@ def run(
                 highlight=False,
                 soft_wrap=True,
             )
-        if not quiet:
-            console.print(_summary_table(result.summary))
-            console.print(
-                f"{replications} replication{'s' if replications != 1 else ''} (simulated days), "
-                f"seed {seed}, {result.wall_time_s:.2f} s."
-            )
-        console.print(f"Results: [bold]{folder}[/]", highlight=False)
-        if loaded.layout is not None and not quiet:
-            console.print(f"Floor plan: {folder / 'floor_plan.png'}", highlight=False)
+        from mppsim.report.terminal import print_run
+
+        print_run(console, result, folder, chosen, quiet=quiet, report=not no_report)
+
+
+@app.command()
+def report(
+    results_dir: Annotated[
+        Path, typer.Argument(help="A results folder written by 'run'.", show_default=False)
+    ],
+    lang: LangOption = None,
+) -> None:
+    """(Re)build report.html in a results folder, from that folder's files alone."""
+    from mppsim.report.build import build_report
+    from mppsim.report.terminal import print_report
+
+    with _user_errors():
+        print_report(console, build_report(results_dir, lang))
 
 
 @app.command()
@@ -327,43 +349,11 @@ def _cell(scope: dict[str, Any], key: str, fmt: str, ci: bool = False) -> str:
     return text
 
 
-def _summary_table(summary: dict[str, Any]) -> Table:
-    """Per agency: arrivals, served, lost, mean and p90 wait, utilization."""
-    table = Table(
-        title=f"{summary['scenario']} — mean per simulated day",
-        title_justify="left",
-        caption="wait: minutes, mean ± 95% confidence half-width; p90: 90th percentile; "
-        "busy: counter utilization",
-        caption_justify="left",
-        box=box.SIMPLE_HEAD,
-    )
-    table.add_column("agency", no_wrap=True)
-    for header in ("arrivals", "served", "lost", "wait", "p90", "busy"):
-        table.add_column(header, justify="right", no_wrap=True)
-    lost_keys = ("balked", "reneged", "turned_away", "no_show")
+def _summary_table(summary: dict[str, Any], lang: str = "en") -> Any:
+    """Per agency: arrivals, served, lost, mean and p90 wait, utilization (``report.terminal``)."""
+    from mppsim.report.terminal import summary_table
 
-    def add(name: str, scope: dict[str, Any], **style: Any) -> None:
-        lost = sum(scope.get(k) or 0.0 for k in lost_keys)
-        util = scope.get("utilization")
-        table.add_row(
-            name,
-            _cell(scope, "arrivals", ".0f"),
-            _cell(scope, "served", ".0f"),
-            f"{lost:.0f}",
-            _cell(scope, "wait_mean_min", ".1f", ci=True),
-            _cell(scope, "wait_p90_min", ".1f"),
-            "–" if util is None else f"{util:.0%}",
-            **style,
-        )
-
-    for name, scope in summary["agencies"].items():
-        add(name, scope)
-    for name in ("info_desk", "kiosk"):
-        if name in summary:
-            add(name, summary[name], style="dim")
-    table.add_section()
-    add("MPP (visitors)", summary["mpp"], style="bold")
-    return table
+    return summary_table(summary, lang)
 
 
 def main() -> None:

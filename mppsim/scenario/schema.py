@@ -725,6 +725,11 @@ class Scenario(_Model):
     city: City | None = Field(
         None, description="The city or regency this MPP serves (reference models have one)."
     )
+    language: Literal["id", "en"] | None = Field(
+        None,
+        description="Language of the report and the printed table: 'id' (Bahasa Indonesia) "
+        "or 'en' (English); omitted = English. `--lang` overrides it.",
+    )
     description: str | None = Field(None, description="Free text.")
     calendar: Calendar | None = Field(None, description="A calendar day (or give horizon).")
     horizon: Horizon | None = Field(None, description="Steady-state mode (or give calendar).")

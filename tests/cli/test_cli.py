@@ -97,7 +97,7 @@ def test_run_writes_complete_folder(tmp_path):
     assert result.exit_code == 0, result.output
     assert "dukcapil" in result.output
     assert str(out) in result.output.replace("\n", "")
-    assert sorted(p.name for p in out.iterdir()) == sorted(RESULT_FILES)
+    assert sorted(p.name for p in out.iterdir()) == sorted([*RESULT_FILES, "report.html"])
     assert not [p for p in tmp_path.iterdir() if ".partial" in p.name]
 
     manifest = json.loads((out / "manifest.json").read_text())

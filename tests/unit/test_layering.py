@@ -52,7 +52,7 @@ ALLOWED = {
     "stats": {"base"},
     "experiment": {"base", "specs", "model", "stats"},
     "results": {"base", "api"},  # the package root only for __version__
-    "report": {"base", "results", "api"},
+    "report": {"base", "specs", "scenario", "results", "api"},  # scenario: reads scenario.yaml
     "validation": {"base", "specs", "scenario", "model", "stats", "api"},
     "cli": {
         "base",
@@ -286,3 +286,12 @@ def test_nothing_imports_the_cli_or_global_randomness():
         assert "random" not in names, f"{path} imports the stdlib random module"
         text = path.read_text(encoding="utf-8")
         assert "np.random.seed" not in text, path
+
+
+def test_only_the_report_layer_imports_matplotlib_and_jinja2():
+    for path in PACKAGE.rglob("*.py"):
+        if path.parent.name == "report" and path.parent.parent == PACKAGE:
+            continue
+        names = runtime_imports(path)
+        for library in ("matplotlib", "jinja2"):
+            assert not [n for n in names if n == library or n.startswith(library + ".")], path
