@@ -57,6 +57,44 @@ class VisitorFlow:
         Flat (time, zone, occupancy) triples, one per change (with a layout).
     """
 
+    __slots__ = (
+        "after",
+        "balk_level",
+        "clock",
+        "counted",
+        "draw_index",
+        "kind",
+        "last_row",
+        "layout",
+        "legs",
+        "limited",
+        "may_be_absent",
+        "occupancy",
+        "plan_keys",
+        "plans",
+        "pools",
+        "pos",
+        "priority_class",
+        "quota",
+        "records",
+        "remaining",
+        "renege_callback",
+        "reneging",
+        "spec",
+        "started",
+        "svc_closed",
+        "svc_cutoff",
+        "ticket",
+        "tickets",
+        "token",
+        "turn_away",
+        "vis",
+        "walk_out",
+        "walked",
+        "zone",
+        "zone_log",
+    )
+
     def __init__(self, spec: ModelSpec, visitors: Visitors, clock: Clock) -> None:
         self.spec = spec
         self.vis = visitors
