@@ -301,11 +301,15 @@ class VisitorFlow:
 
         Counter ``i`` of ``pool`` calls them; if they are absent, the counter waits
         ``recall_wait_min`` for them (the end of their no-show row). Only the first
-        stage of an agency's service has a no-show draw.
+        stage of an agency's service has a no-show draw, and it counts only for a
+        visitor who waited: one called the instant they take the ticket is standing
+        at the counter, and one whose service a break put back has been there.
         """
         leg = self.legs[v][self.pos[v]]
         if leg.stage != 0 or not self.vis.no_show[v * self.vis.width + leg.request]:
             return False
+        if self.clock.now <= self.ticket[v] or self.started[v] == self.started[v]:
+            return False  # no wait, or work put back by a break (started is not NaN)
         now = self.clock.now
         self.started[v] = now
         self.record(v, NO_SHOW, NO_REASON, now + pool.recall_wait_min, now, i)

@@ -304,6 +304,14 @@ def test_interrupt_rule_stops_services_at_a_break(data: dict[str, Any], seed: in
                 assert not brk.start_min < row["end_min"] < brk.end_min, (row, brk)
 
 
+@given(scenarios(), SEEDS)
+def test_only_a_visitor_who_waited_is_absent_when_called(data: dict[str, Any], seed: int) -> None:
+    run = simulate(data, seed)
+    for row in run.rows:
+        if row["outcome"] == "no_show":
+            assert row["start_min"] > row["ticket_min"], row
+
+
 # --------------------------------------------------------------------------- (e) queue order
 
 

@@ -491,21 +491,56 @@ def test_patience_restarts_in_each_queue() -> None:
 
 
 def test_no_show_costs_the_recall_wait_and_the_visitor_leaves() -> None:
+    """Visitor 0 is called the instant they come, so they are there; visitors 1 and 2
+    waited and are absent: the counter waits 2 min for each, and they leave the MPP
+    (no row at b)."""
     agencies = {"a": agency(6), "b": agency(4, service="t")}
-    data = scenario(agencies, booked("08:00", services=("a.s", "b.t"), per_slot=2))
+    data = scenario(agencies, booked("08:00", services=("a.s", "b.t"), per_slot=3))
     data["behaviour"] = {"no_show": 1.0, "recall_wait": 2}
     assert rows(run(data), ("visitor", "leg", *COLS[1:])) == [
-        (0, 0, "a", 0, 480, 480, 482, "no_show"),
-        (1, 0, "a", 0, 480, 482, 484, "no_show"),
+        (0, 0, "a", 0, 480, 480, 486, "served"),
+        (0, 1, "b", 0, 486, 486, 490, "served"),
+        (1, 0, "a", 0, 480, 486, 488, "no_show"),
+        (2, 0, "a", 0, 480, 488, 490, "no_show"),
+    ]
+
+
+def test_no_show_only_for_a_visitor_who_waited() -> None:
+    """Regression (issue 10): a visitor called the instant they took the ticket was
+    drawn absent though standing at the counter."""
+    data = scenario({"a": agency(6)}, booked("08:00") + booked("08:10"))
+    data["behaviour"] = {"no_show": 1.0, "recall_wait": 2}
+    assert rows(run(data)) == [
+        (0, "a", 0, 480, 480, 486, "served"),
+        (1, "a", 0, 490, 490, 496, "served"),
     ]
 
 
 def test_no_show_only_when_called_at_the_first_stage() -> None:
-    data = scenario({"a": multi_stage(groups=True)}, booked("08:00"))
+    """Visitor 1 waits for the document check and is absent there; visitor 0 waits at
+    biometrics (behind nobody: no wait) and is served."""
+    data = scenario({"a": multi_stage(groups=True)}, booked("08:00", per_slot=2))
     data["behaviour"] = {"no_show": 1.0, "recall_wait": 1}
     assert rows(run(data), ("visitor", "stage", *COLS[2:])) == [
-        (0, "document_check", 0, 480, 480, 481, "no_show"),
+        (0, "document_check", 0, 480, 480, 483, "served"),
+        (0, "biometrics", 1, 483, 483, 488, "served"),
+        (1, "document_check", 0, 480, 483, 484, "no_show"),
     ]
+
+
+def test_no_show_draw_does_not_apply_to_a_service_resumed_after_a_break() -> None:
+    """Visitor 1 waited, so is called absent... unless their service had started:
+    visitor 0 starts at once (present), is interrupted at 09:00 and resumed at 10:00,
+    with no recall."""
+    data = scenario(
+        {"a": agency(10)},
+        booked("08:55"),
+        close="12:00",
+        day={"breaks": [{"start": "09:00", "end": "10:00"}]},
+        calendar={"break_rule": "interrupt"},
+    )
+    data["behaviour"] = {"no_show": 1.0, "recall_wait": 2}
+    assert rows(run(data)) == [(0, "a", 0, 535, 535, 605, "served")]
 
 
 # --------------------------------------------------------------------------- breaks
