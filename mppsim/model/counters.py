@@ -108,6 +108,7 @@ class CounterPool:
         "tag",
         "ticket",
         "vtoken",
+        "waiting",
     )
 
     def __init__(
@@ -133,6 +134,7 @@ class CounterPool:
         n = station.n_servers
         self.n_servers = n
         self.lines = [[deque() for _ in range(N_CLASSES)] for _ in station.queues]
+        self.waiting = [0] * len(station.queues)  # visitors in each queue's lines
         self.queues_of = station.server_queues()  # per counter, the queues it calls from
         # for a counter that calls from one queue only, that queue's lines (else None)
         self.only_lines = [self.lines[qs[0]] if len(qs) == 1 else None for qs in self.queues_of]
@@ -183,6 +185,7 @@ class CounterPool:
                     self.start(i, v, q)
                     return 0
         # no counter is free: wait in line (priority classes at agencies only)
+        self.waiting[q] += 1
         token = self.vtoken[v] = self.vtoken[v] + 1
         self.lines[q][self.priority_class[v] if self.is_agency else 0].append(
             token << VISITOR_BITS | v
@@ -192,8 +195,9 @@ class CounterPool:
         self.log_code.append(level | self.tag)
         return token
 
-    def withdraw(self) -> None:
-        """Count one visitor fewer waiting (one who left the line; their entry is stale)."""
+    def withdraw(self, q: int) -> None:
+        """Count one visitor fewer waiting in queue ``q`` (they left; their entry is stale)."""
+        self.waiting[q] -= 1
         self.level -= WAITING_ONE
         self.log()
 
@@ -262,8 +266,10 @@ class CounterPool:
                         break
                     line.popleft()
                 if line:
+                    q = self.queues_of[i][0]
+                    self.waiting[q] -= 1
                     self.level -= WAITING_ONE
-                    self.start(i, line.popleft() & VISITOR_MASK, self.queues_of[i][0])
+                    self.start(i, line.popleft() & VISITOR_MASK, q)
                     return True
             return False
         best = None
@@ -286,6 +292,7 @@ class CounterPool:
                     break
         if best is None:
             return False
+        self.waiting[best_q] -= 1
         self.level -= WAITING_ONE
         self.start(i, best.popleft() & VISITOR_MASK, best_q)
         return True
@@ -302,6 +309,7 @@ class CounterPool:
                     if vtoken[v] == entry >> VISITOR_BITS:
                         vtoken[v] += 1  # no longer waiting
                         flushed.append(v)
+        self.waiting = [0] * len(self.waiting)
         self.level -= len(flushed) * WAITING_ONE
         self.log()
         return sorted(flushed)
@@ -347,6 +355,7 @@ class CounterPool:
         self.lines[q][self.priority_class[v] if self.is_agency else 0].appendleft(
             token << VISITOR_BITS | v
         )
+        self.waiting[q] += 1
         self.level += WAITING_ONE
         for j in self.servers_of[q]:
             if self.state[j] == IDLE:

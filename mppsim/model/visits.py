@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from mppsim.model.legs import KIOSK_WORK, plan_visits
-from mppsim.model.recorder import RECORD, WAITING_ONE, pack_record
+from mppsim.model.recorder import RECORD, pack_record
 from mppsim.model.spec import AGENCY, BOOKED, KIOSK, ModelSpec
 from mppsim.tables import OUTCOMES, REASONS
 
@@ -59,7 +59,7 @@ class VisitorFlow:
 
     __slots__ = (
         "after",
-        "balk_level",
+        "balk_at",
         "clock",
         "counted",
         "draw_index",
@@ -139,9 +139,9 @@ class VisitorFlow:
         ]
         # visitors waiting at an agency may give up (when patience is modelled)
         self.reneging = [st.kind == AGENCY and spec.patience is not None for st in stations]
-        # a visitor balks when the level reaches this (waiting is the level's top field)
-        self.balk_level = [
-            math.ceil(st.balk_queue_length) * WAITING_ONE
+        # a visitor balks on finding this many waiting in the queue of their service
+        self.balk_at = [
+            math.ceil(st.balk_queue_length)
             if st.kind == AGENCY and math.isfinite(st.balk_queue_length)
             else math.inf
             for st in stations
@@ -206,7 +206,9 @@ class VisitorFlow:
             if now > pool.cutoff_min or (self.turn_away and pool.closed):
                 self.refuse(v, TURNED_AWAY, CLOSING)
                 continue
-            if k == 0 and pool.level >= self.balk_level[s]:
+            # the line of their own service; a counter that serves it is idle only
+            # when that line is empty, so nobody balks while such a counter is free
+            if k == 0 and pool.waiting[q] >= self.balk_at[s]:
                 self.refuse(v, BALKED, NO_REASON)
                 continue
             if layout is not None and not self.enter_zone(v, layout.station_zone[s]):
@@ -286,7 +288,8 @@ class VisitorFlow:
         if self.token[v] != token:
             return  # called, or gone, before their patience ran out
         self.token[v] += 1  # the entry left in line is stale
-        self.pools[self.legs[v][self.pos[v]].station].withdraw()
+        leg = self.legs[v][self.pos[v]]
+        self.pools[leg.station].withdraw(leg.queue)
         self.refuse(v, RENEGED, NO_REASON)
         self.start_leg(v)
 

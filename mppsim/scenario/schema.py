@@ -482,7 +482,8 @@ class Behaviour(_Model):
     balk_queue_length: int | None = Field(
         None,
         ge=1,
-        description="A visitor balks when this many are already waiting at the agency; "
+        description="A visitor balks when this many are already waiting for their service "
+        "at the agency (the queue of its first stage, not the agency's other services); "
         "omitted = nobody balks.",
     )
     patience: Distribution | None = Field(

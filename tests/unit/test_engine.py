@@ -434,6 +434,34 @@ def test_balking() -> None:
     ]
 
 
+def test_balking_counts_the_line_of_the_visitors_own_service() -> None:
+    """Regression (issue 10): with counter groups, the ktp visitor of 08:01 used to balk
+    at the two paspor visitors waiting, though the general counter (ktp) was idle. A
+    third paspor visitor balks at the two ahead of them."""
+    agencies = {
+        "a": {
+            "counters": {"general": 1, "passport": 1},
+            "services": {
+                "ktp": {"time": det(4), "counters": ["general"]},
+                "paspor": {"time": det(10), "counters": ["passport"]},
+            },
+            "balk_queue_length": 2,
+        }
+    }
+    appts = [
+        *booked("08:00", services=("a.paspor",), per_slot=3),
+        *booked("08:01", services=("a.ktp",)),
+        *booked("08:02", services=("a.paspor",)),
+    ]
+    assert rows(run(scenario(agencies, appts))) == [
+        (0, "a", 1, 480, 480, 490, "served"),
+        (1, "a", 1, 480, 490, 500, "served"),
+        (2, "a", 1, 480, 500, 510, "served"),
+        (3, "a", 0, 481, 481, 485, "served"),
+        (4, "a", -1, 482, None, 482, "balked"),
+    ]
+
+
 def test_agency_balk_length_overrides_behaviour() -> None:
     data = scenario({"a": agency(6, balk_queue_length=2)}, booked("08:00", per_slot=4))
     data["behaviour"] = {"balk_queue_length": 1}
