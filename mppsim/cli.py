@@ -22,6 +22,7 @@ from rich import box
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
+from rich.text import Text
 
 from mppsim.errors import MppsimError, ScenarioError
 
@@ -32,8 +33,10 @@ app = typer.Typer(
     help="Simulate an Indonesian public service mall (MPP): waits, losses, busy counters.",
     pretty_exceptions_enable=False,
 )
-console = Console()
-errors = Console(stderr=True)
+# Messages are printed as written: no markup, no emoji codes (':100:' stays ':100:'),
+# no highlighting. Styles are given with rich.text.Text, never as markup in strings.
+console = Console(markup=False, emoji=False, highlight=False)
+errors = Console(stderr=True, markup=False, emoji=False, highlight=False)
 
 ScenarioPath = Annotated[Path, typer.Argument(help="Scenario file (YAML).", show_default=False)]
 SetOption = Annotated[
@@ -51,14 +54,15 @@ def _user_errors() -> Iterator[None]:
         yield
     except ScenarioError as error:
         count = len(error.issues)
-        errors.print(f"[bold red]{error.source}: {count} problem{'s' if count != 1 else ''}[/]")
+        errors.print(
+            Text(f"{error.source}: {count} problem{'s' if count != 1 else ''}", "bold red"),
+            soft_wrap=True,
+        )
         for issue in error.issues:
-            errors.print(
-                f"  {issue.format(error.source)}", markup=False, highlight=False, soft_wrap=True
-            )
+            errors.print(f"  {issue.format(error.source)}", soft_wrap=True)
         raise typer.Exit(code=2) from None
     except MppsimError as error:
-        errors.print(f"[bold red]error:[/] {error}", highlight=False, soft_wrap=True)
+        errors.print(Text.assemble(("error:", "bold red"), f" {error}"), soft_wrap=True)
         raise typer.Exit(code=2) from None
     except (typer.Exit, typer.Abort, KeyboardInterrupt):
         raise
@@ -66,10 +70,12 @@ def _user_errors() -> Iterator[None]:
         if os.environ.get("MPPSIM_DEBUG"):
             raise
         errors.print(
-            f"[bold red]internal error:[/] {type(error).__name__}: {error}\n"
-            "This is a bug in mppsim, not in your scenario. Please report it with the "
-            "scenario file (run with MPPSIM_DEBUG=1 for details).",
-            highlight=False,
+            Text.assemble(
+                ("internal error:", "bold red"),
+                f" {type(error).__name__}: {error}\n"
+                "This is a bug in mppsim, not in your scenario. Please report it with the "
+                "scenario file (run with MPPSIM_DEBUG=1 for details).",
+            )
         )
         raise typer.Exit(code=1) from None
 
@@ -77,7 +83,7 @@ def _user_errors() -> Iterator[None]:
 def _progress(*, disable: bool = False) -> Progress:
     """Return the progress bar the commands show on stderr while they work."""
     return Progress(
-        TextColumn("[bold]{task.description}"),
+        TextColumn("{task.description}", style="bold", markup=False),
         BarColumn(),
         MofNCompleteColumn(),
         TimeElapsedColumn(),
@@ -128,9 +134,9 @@ def run(
                 f"{replications} replication{'s' if replications != 1 else ''} (simulated days), "
                 f"seed {seed}, {result.wall_time_s:.2f} s."
             )
-        console.print(f"Results: [bold]{folder}[/]", highlight=False)
+        console.print(Text.assemble("Results: ", (str(folder), "bold")), soft_wrap=True)
         if loaded.layout is not None and not quiet:
-            console.print(f"Floor plan: {folder / 'floor_plan.png'}", highlight=False)
+            console.print(f"Floor plan: {folder / 'floor_plan.png'}", soft_wrap=True)
 
 
 @app.command()
@@ -145,9 +151,11 @@ def validate(
         loaded = load_scenario(scenario, set_ or ())
         n_counters = sum(sum(a.counter_groups().values()) for a in loaded.agencies.values())
         console.print(
-            f"[green]OK[/] {scenario}: '{loaded.name}', {len(loaded.agencies)} agencies, "
-            f"{n_counters} counters.",
-            highlight=False,
+            Text.assemble(
+                ("OK", "green"),
+                f" {scenario}: '{loaded.name}', {len(loaded.agencies)} agencies, "
+                f"{n_counters} counters.",
+            ),
             soft_wrap=True,
         )
 
@@ -167,7 +175,7 @@ def schema(
             sys.stdout.write(text)
         else:
             out.write_text(text, encoding="utf-8")
-            console.print(f"JSON Schema written to [bold]{out}[/]", highlight=False)
+            console.print(Text.assemble("JSON Schema written to ", (str(out), "bold")))
 
 
 @app.command()
@@ -200,11 +208,13 @@ def check(
             task = progress.add_task("Validating", total=len(cases))
 
             def advance(result: Any) -> None:
-                mark = "[green]pass[/]" if result.passed else "[bold red]FAIL[/]"
+                mark = ("pass", "green") if result.passed else ("FAIL", "bold red")
                 progress.console.print(
-                    f"{mark} {result.case.id}: {result.case.model} "
-                    f"({result.visitors / 1e6:.1f}M visitors, {result.cpu_s:.0f} CPU s)",
-                    highlight=False,
+                    Text.assemble(
+                        mark,
+                        f" {result.case.id}: {result.case.model} "
+                        f"({result.visitors / 1e6:.1f}M visitors, {result.cpu_s:.0f} CPU s)",
+                    )
                 )
                 progress.advance(task)
 
@@ -220,16 +230,24 @@ def check(
         if failed:
             for c in failed:
                 errors.print(
-                    f"[bold red]FAIL[/] {c.case_id} {c.label}: reference {c.reference:.4g}, "
-                    f"simulated {c.mean:.4g} ± {c.half_width_95:.2g} (95%)",
-                    highlight=False,
+                    Text.assemble(
+                        ("FAIL", "bold red"),
+                        f" {c.case_id} {c.label}: reference {c.reference:.4g}, "
+                        f"simulated {c.mean:.4g} ± {c.half_width_95:.2g} (95%)",
+                    )
                 )
-            console.print(f"{len(failed)} of {n} comparisons failed. Report: [bold]{path}[/]")
+            console.print(
+                Text.assemble(
+                    f"{len(failed)} of {n} comparisons failed. Report: ", (str(path), "bold")
+                )
+            )
             raise typer.Exit(code=1)
         console.print(
-            f"[green]All {n} comparisons passed[/] ({len(results)} cases, {wall:.0f} s). "
-            f"Report: [bold]{path}[/]",
-            highlight=False,
+            Text.assemble(
+                (f"All {n} comparisons passed", "green"),
+                f" ({len(results)} cases, {wall:.0f} s). Report: ",
+                (str(path), "bold"),
+            )
         )
 
 
