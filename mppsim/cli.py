@@ -12,7 +12,6 @@ import json
 import os
 import sys
 from collections.abc import Iterator
-from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated, Any
@@ -80,6 +79,40 @@ def _user_errors() -> Iterator[None]:
         raise typer.Exit(code=1) from None
 
 
+def _report_stale(found: Any) -> None:
+    """Say which unfinished results folders of killed runs were removed or found."""
+    for folder in found.removed:
+        errors.print(
+            f"Removed an unfinished results folder left by a run that was killed: {folder}",
+            soft_wrap=True,
+        )
+    for folder in found.unknown:
+        errors.print(
+            f"Note: {folder} looks like an unfinished results folder of an earlier run; "
+            "remove it if no run is writing it.",
+            soft_wrap=True,
+        )
+
+
+def _stopped(stop: KeyboardInterrupt, done: int, replications: int) -> None:
+    """Say what an interrupted run kept (nothing) and exit 128 + signal number."""
+    from mppsim.experiment.executors import Interrupted
+
+    how = stop.name if isinstance(stop, Interrupted) else "Ctrl-C"
+    code = stop.exit_code if isinstance(stop, Interrupted) else 130
+    errors.print(
+        Text.assemble(
+            ("Stopped", "bold red"),
+            f" ({how}) after {done} of {replications} replication"
+            f"{'s' if replications != 1 else ''}. Nothing was kept: a results folder is "
+            "written only when every replication has finished, and the unfinished one "
+            "was removed.",
+        ),
+        soft_wrap=True,
+    )
+    raise typer.Exit(code=code)
+
+
 def _progress(*, disable: bool = False) -> Progress:
     """Return the progress bar the commands show on stderr while they work."""
     return Progress(
@@ -109,25 +142,32 @@ def run(
     quiet: Annotated[bool, typer.Option(help="Print only the results folder.")] = False,
 ) -> None:
     """Run a scenario, print the summary table and write the results folder."""
-    from mppsim.experiment.replications import run as run_replications
-    from mppsim.results import write_run
+    from mppsim.experiment.executors import stop_signals, worker_pool
+    from mppsim.experiment.streaming import run_to_folder
+    from mppsim.results import default_out_dir
+    from mppsim.resultsdir import sweep_stale_partials
     from mppsim.scenario.loader import load_scenario
 
     with _user_errors():
         loaded = load_scenario(scenario, set_ or ())
+        target = out if out is not None else default_out_dir(loaded)
+        _report_stale(sweep_stale_partials(target.parent))
         progress = _progress(disable=quiet)
-        with progress:
-            task = progress.add_task(f"Simulating {loaded.name}", total=replications)
+        done = 0
+        try:
+            with stop_signals(), progress:
+                task = progress.add_task(f"Simulating {loaded.name}", total=replications)
 
-            def advance(done: int) -> None:
-                progress.update(task, completed=done)
+                def advance(n: int) -> None:
+                    nonlocal done
+                    done = n
+                    progress.update(task, completed=n)
 
-            if jobs > 1:
-                with ProcessPoolExecutor(max_workers=jobs) as pool:
-                    result = run_replications(loaded, replications, seed, pool, advance)
-            else:
-                result = run_replications(loaded, replications, seed, None, advance)
-        folder = write_run(result, out)
+                with worker_pool(jobs) as pool:
+                    result = run_to_folder(loaded, replications, seed, target, pool, advance)
+        except KeyboardInterrupt as stop:
+            _stopped(stop, done, replications)
+        folder = result.folder
         if not quiet:
             console.print(_summary_table(result.summary))
             console.print(
@@ -195,6 +235,7 @@ def check(
     """
     import time
 
+    from mppsim.experiment.executors import worker_pool
     from mppsim.validation import CASES, get_case, run_cases, write_report
 
     with _user_errors():
@@ -218,11 +259,8 @@ def check(
                 )
                 progress.advance(task)
 
-            if jobs > 1:
-                with ProcessPoolExecutor(max_workers=jobs) as pool:
-                    results = run_cases(cases, executor=pool, progress=advance)
-            else:
-                results = run_cases(cases, progress=advance)
+            with worker_pool(jobs) as pool:
+                results = run_cases(cases, executor=pool, progress=advance)
         wall = time.perf_counter() - started
         path = write_report(results, out, jobs=jobs, wall_s=wall)
         failed = [c for r in results for c in r.comparisons if not c.passed]
