@@ -142,6 +142,7 @@ def run(
     quiet: Annotated[bool, typer.Option(help="Print only the results folder.")] = False,
 ) -> None:
     """Run a scenario, print the summary table and write the results folder."""
+    from mppsim.experiment.budget import check_budget
     from mppsim.experiment.executors import stop_signals, worker_pool
     from mppsim.experiment.streaming import run_to_folder
     from mppsim.results import default_out_dir
@@ -150,6 +151,7 @@ def run(
 
     with _user_errors():
         loaded = load_scenario(scenario, set_ or ())
+        check_budget(loaded, str(scenario), jobs=jobs)
         target = out if out is not None else default_out_dir(loaded)
         _report_stale(sweep_stale_partials(target.parent))
         progress = _progress(disable=quiet)
@@ -185,10 +187,12 @@ def validate(
     set_: SetOption = None,
 ) -> None:
     """Check a scenario file and print every problem with its line and field."""
+    from mppsim.experiment.budget import check_budget, format_bytes
     from mppsim.scenario.loader import load_scenario
 
     with _user_errors():
         loaded = load_scenario(scenario, set_ or ())
+        need = check_budget(loaded, str(scenario))
         n_counters = sum(sum(a.counter_groups().values()) for a in loaded.agencies.values())
         console.print(
             Text.assemble(
@@ -196,6 +200,12 @@ def validate(
                 f" {scenario}: '{loaded.name}', {len(loaded.agencies)} agencies, "
                 f"{n_counters} counters.",
             ),
+            soft_wrap=True,
+        )
+        console.print(
+            f"One replication: about {need.visitors:,.0f} visitors, {need.visit_rows:,.0f} "
+            f"visit rows, {need.bins:,.0f} time bins, {format_bytes(need.replication_bytes)} "
+            "of memory.",
             soft_wrap=True,
         )
 

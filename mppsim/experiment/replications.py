@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
+from mppsim.experiment.budget import check_budget
 from mppsim.experiment.executors import default_in_flight
 from mppsim.model.compile import compile_scenario
 from mppsim.model.engine import ReplicationResult, simulate_spec
@@ -188,6 +189,7 @@ def run(
     """
     if replications < 1:
         raise ValueError("replications must be at least 1")
+    check_budget(scenario, scenario.name)
     started = time.perf_counter()
     spec = compile_scenario(scenario)
     outputs = []
