@@ -96,7 +96,7 @@ def _report_stale(found: Any) -> None:
 
 def _stopped(stop: KeyboardInterrupt, done: int, replications: int) -> None:
     """Say what an interrupted run kept (nothing) and exit 128 + signal number."""
-    from mppsim.experiment.executors import Interrupted
+    from mppsim.experiment.executors import Interrupted, exit_would_hang
 
     how = stop.name if isinstance(stop, Interrupted) else "Ctrl-C"
     code = stop.exit_code if isinstance(stop, Interrupted) else 130
@@ -110,6 +110,10 @@ def _stopped(stop: KeyboardInterrupt, done: int, replications: int) -> None:
         ),
         soft_wrap=True,
     )
+    if exit_would_hang():  # a worker was killed mid-message: do not wait for its pipe
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(code)
     raise typer.Exit(code=code)
 
 

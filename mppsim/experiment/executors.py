@@ -31,7 +31,15 @@ from types import FrameType
 
 from mppsim.errors import MppsimError
 
-__all__ = ["Interrupted", "default_in_flight", "stop_signals", "stop_workers", "worker_pool"]
+__all__ = [
+    "Interrupted",
+    "default_in_flight",
+    "deferred_signals",
+    "exit_would_hang",
+    "stop_signals",
+    "stop_workers",
+    "worker_pool",
+]
 
 PARENT_POLL_S = 0.2
 """How often a worker checks that its parent is still alive, seconds."""
@@ -57,7 +65,9 @@ class Interrupted(KeyboardInterrupt):
 
     @property
     def name(self) -> str:
-        """Name of the signal, e.g. ``"SIGTERM"``."""
+        """How the stop was asked for: ``"Ctrl-C"`` for SIGINT, else e.g. ``"SIGTERM"``."""
+        if self.signum == signal.SIGINT:
+            return "Ctrl-C"
         return signal.Signals(self.signum).name
 
     @property
@@ -66,17 +76,51 @@ class Interrupted(KeyboardInterrupt):
         return 128 + self.signum
 
 
+_deferring = 0  # > 0 while the main thread is inside deferred_signals()
+_deferred: int | None = None  # a signal received meanwhile
+_stuck = False  # a pool's manager thread could not be stopped (see stop_workers)
+
+
 def _raise_interrupted(signum: int, frame: FrameType | None) -> None:
+    global _deferred
+    if _deferring > 0:
+        _deferred = signum
+        return
     raise Interrupted(signum)
 
 
 @contextlib.contextmanager
+def deferred_signals() -> Iterator[None]:
+    """Hold back the signals of :func:`stop_signals` until the block is left.
+
+    ``ProcessPoolExecutor.submit`` takes locks and may fork; an exception raised by a
+    signal handler in the middle would leave a lock held and the pool unable to shut
+    down. A signal that arrives inside the block is raised as :class:`Interrupted` as
+    soon as the block is left.
+
+    Yields
+    ------
+    None
+    """
+    global _deferring, _deferred
+    _deferring += 1
+    try:
+        yield
+    finally:
+        _deferring -= 1
+        if _deferring == 0 and _deferred is not None:
+            signum, _deferred = _deferred, None
+            raise Interrupted(signum)
+
+
+@contextlib.contextmanager
 def stop_signals() -> Iterator[None]:
-    """Turn SIGTERM and SIGHUP into :class:`Interrupted` while the block runs.
+    """Turn SIGINT, SIGTERM and SIGHUP into :class:`Interrupted` while the block runs.
 
     By default Python dies on SIGTERM without running ``finally`` blocks or context
     managers, which would leave a half-written results folder and running workers.
-    Does nothing outside the main thread (signal handlers can only be set there).
+    Inside :func:`deferred_signals` the exception waits until the block is left. Does
+    nothing outside the main thread (signal handlers can only be set there).
 
     Yields
     ------
@@ -85,7 +129,8 @@ def stop_signals() -> Iterator[None]:
     if threading.current_thread() is not threading.main_thread():
         yield
         return
-    wanted = [signal.SIGTERM] + ([signal.SIGHUP] if hasattr(signal, "SIGHUP") else [])
+    wanted = [signal.SIGINT, signal.SIGTERM]
+    wanted += [signal.SIGHUP] if hasattr(signal, "SIGHUP") else []
     previous = {signum: signal.signal(signum, _raise_interrupted) for signum in wanted}
     try:
         yield
@@ -135,18 +180,40 @@ def stop_workers(pool: ProcessPoolExecutor, grace_s: float = 1.0) -> None:
     """
     # ProcessPoolExecutor has no public way to stop running tasks; its worker
     # processes are in the private ``_processes`` mapping (CPython 3.8+).
-    processes = list((getattr(pool, "_processes", None) or {}).values())
-    for process in processes:
-        with contextlib.suppress(OSError, ValueError, AttributeError):
-            process.terminate()
-    deadline = time.monotonic() + grace_s
-    for process in processes:
-        with contextlib.suppress(OSError, ValueError, AttributeError, AssertionError):
-            process.join(max(0.0, deadline - time.monotonic()))
-            if process.is_alive():
-                process.kill()
-                process.join(grace_s)
-    pool.shutdown(wait=False, cancel_futures=True)
+    global _stuck
+    with deferred_signals():
+        processes = list((getattr(pool, "_processes", None) or {}).values())
+        manager = getattr(pool, "_executor_manager_thread", None)
+        for process in processes:
+            with contextlib.suppress(OSError, ValueError, AttributeError):
+                process.terminate()
+        deadline = time.monotonic() + grace_s
+        for process in processes:
+            with contextlib.suppress(OSError, ValueError, AttributeError, AssertionError):
+                process.join(max(0.0, deadline - time.monotonic()))
+                if process.is_alive():
+                    process.kill()
+                    process.join(grace_s)
+        pool.shutdown(wait=False, cancel_futures=True)
+        if manager is not None:
+            # A worker killed while sending a result leaves half a message in the
+            # result pipe, and the pool's manager thread waits for the rest forever;
+            # the interpreter would then hang at exit joining it.
+            manager.join(0.5)
+            _stuck = _stuck or manager.is_alive()
+
+
+def exit_would_hang() -> bool:
+    """Whether a stopped pool left a thread that the interpreter would wait for at exit.
+
+    The command line then ends its process with ``os._exit`` once its messages are out.
+
+    Returns
+    -------
+    bool
+        True after :func:`stop_workers` could not stop a pool's manager thread.
+    """
+    return _stuck
 
 
 @contextlib.contextmanager
@@ -184,7 +251,8 @@ def worker_pool(jobs: int) -> Iterator[ProcessPoolExecutor | None]:
     except BaseException:
         stop_workers(pool)
         raise
-    pool.shutdown(wait=True)
+    with deferred_signals():
+        pool.shutdown(wait=True)
 
 
 def default_in_flight(executor: Executor) -> int:

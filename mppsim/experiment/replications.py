@@ -20,7 +20,7 @@ import numpy as np
 import pandas as pd
 
 from mppsim.experiment.budget import check_budget
-from mppsim.experiment.executors import default_in_flight
+from mppsim.experiment.executors import default_in_flight, deferred_signals
 from mppsim.model.compile import compile_scenario
 from mppsim.model.engine import ReplicationResult, simulate_spec
 from mppsim.model.spec import ModelSpec
@@ -252,7 +252,8 @@ def iter_replications(
     try:
         while pending or submitted < replications:
             while submitted < replications and len(pending) < limit:
-                pending.append((submitted, executor.submit(_replicate, spec, seed, submitted)))
+                with deferred_signals():  # submit takes the pool's locks
+                    pending.append((submitted, executor.submit(_replicate, spec, seed, submitted)))
                 submitted += 1
             r, future = pending.popleft()
             yield r, future.result()
