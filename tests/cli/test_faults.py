@@ -288,3 +288,44 @@ def test_a_worker_that_dies_is_a_message_not_a_traceback(tmp_path):
 
     with pytest.raises(MppsimError, match="worker process stopped unexpectedly"):
         crash()
+
+
+@pytest.mark.parametrize("stage", ["combine", "floor-plan"])
+def test_sigterm_while_writing_removes_the_partial_folder(tmp_path, monkeypatch, stage):
+    """The signal arrives after the replications, while the folder is being written."""
+    from mppsim import resultsdir
+    from mppsim.report import floorplan
+
+    def terminate_then(original):
+        def wrapped(*args, **kwargs):
+            os.kill(os.getpid(), signal.SIGTERM)  # the handler raises at the next bytecode
+            return original(*args, **kwargs)
+
+        return wrapped
+
+    if stage == "combine":
+        monkeypatch.setattr(
+            resultsdir.TableParts, "combine", terminate_then(resultsdir.TableParts.combine)
+        )
+        scenario = GOOD
+    else:
+        monkeypatch.setattr(
+            floorplan, "write_floor_plan", terminate_then(floorplan.write_floor_plan)
+        )
+        scenario = ROOT / "scenarios" / "mpp_kota_sedang_layout_a.yaml"
+    out = tmp_path / "out"
+    args = [
+        "run",
+        str(scenario),
+        "-r",
+        "2",
+        "--out",
+        str(out),
+        "--set",
+        "arrivals.daily_visitors=40",
+    ]
+    result = runner.invoke(app, args)
+    assert result.exit_code == 143, result.output
+    assert "Stopped (SIGTERM) after 2 of 2 replications. Nothing was kept" in result.output
+    assert list(tmp_path.iterdir()) == []
+    assert signal.getsignal(signal.SIGTERM) is signal.SIG_DFL, "the handler is restored"
