@@ -50,6 +50,9 @@ PARTIAL_MARKER = ".mppsim-partial.json"
 
 _PARTIAL_INFIX = ".partial-"
 
+ROW_GROUP_ROWS = 50_000
+"""Parts are combined into row groups of about this many rows (a few MB in memory)."""
+
 
 def free_name(target: Path) -> Path:
     """Return ``target``, or ``target-2``, ``target-3``, ... whichever does not exist.
@@ -332,6 +335,17 @@ class TableParts:
             return target
         dtypes = self._target_dtypes()
         writer: pq.ParquetWriter | None = None
+        batch: list[pa.Table] = []
+        rows = 0
+
+        def flush() -> None:
+            nonlocal writer, batch, rows
+            table = pa.concat_tables(batch)
+            if writer is None:
+                writer = pq.ParquetWriter(target, table.schema)
+            writer.write_table(table, row_group_size=max(1, table.num_rows))
+            batch, rows = [], 0
+
         try:
             for path in self.parts:
                 frame = pd.read_parquet(path)
@@ -340,11 +354,14 @@ class TableParts:
                         frame[column] = frame[column].astype(object)
                     else:
                         frame[column] = frame[column].astype(object).astype(dtype)
-                table = pa.Table.from_pandas(frame, preserve_index=False)
-                if writer is None:
-                    writer = pq.ParquetWriter(target, table.schema)
-                writer.write_table(table)
-                del frame, table
+                batch.append(pa.Table.from_pandas(frame, preserve_index=False))
+                rows += len(frame)
+                del frame
+                if rows >= ROW_GROUP_ROWS:
+                    flush()
+            if batch:
+                flush()
+            for path in self.parts:
                 path.unlink()
         finally:
             if writer is not None:

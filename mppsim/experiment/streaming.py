@@ -33,6 +33,8 @@ if TYPE_CHECKING:
 
 __all__ = ["StreamedRun", "run_to_folder"]
 
+_CHUNK = 256
+
 
 @dataclass(frozen=True)
 class StreamedRun:
@@ -114,6 +116,8 @@ def run_to_folder(
             series = TableParts(partial.path, "timeseries.parquet")
             metrics: list[pd.DataFrame] = []
             zones: list[pd.DataFrame] = []
+            metric_chunks: list[pd.DataFrame] = []
+            zone_chunks: list[pd.DataFrame] = []
             for r, (rows, levels, scopes, zone_rows) in iter_replications(
                 spec, replications, seed, executor, in_flight=in_flight
             ):
@@ -122,12 +126,20 @@ def run_to_folder(
                 metrics.append(scopes)
                 if zone_rows is not None:
                     zones.append(zone_rows)
+                if len(metrics) >= _CHUNK:  # a few large frames, not one per replication
+                    metric_chunks.append(pd.concat(metrics, ignore_index=True))
+                    metrics = []
+                    if zones:
+                        zone_chunks.append(pd.concat(zones, ignore_index=True))
+                        zones = []
                 del rows, levels
                 if progress is not None:
                     progress(r + 1)
             elapsed = time.perf_counter() - started
-            metric_table = pd.concat(metrics, ignore_index=True)
-            zone_table = pd.concat(zones, ignore_index=True) if spec.layout is not None else None
+            metric_table = pd.concat([*metric_chunks, *metrics], ignore_index=True)
+            zone_table = None
+            if spec.layout is not None:
+                zone_table = pd.concat([*zone_chunks, *zones], ignore_index=True)
             summary = run_summary(
                 metric_table, zone_table, scenario_name=scenario.name, seed=seed, spec=spec
             )
