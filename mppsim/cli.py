@@ -155,7 +155,7 @@ def run(
 
     with _user_errors():
         loaded = load_scenario(scenario, set_ or ())
-        check_budget(loaded, str(scenario), jobs=jobs)
+        check_budget(loaded, str(scenario), jobs=jobs, replications=replications)
         target = out if out is not None else default_out_dir(loaded)
         _report_stale(sweep_stale_partials(target.parent))
         progress = _progress(disable=quiet)

@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from mppsim.errors import Issue, ScenarioError
+from mppsim.errors import Issue, MppsimError, ScenarioError
 from mppsim.units import parse_clock
 
 if TYPE_CHECKING:
@@ -53,6 +53,20 @@ SERIES_ROW_BYTES = 300
 RESULT_ROW_BYTES = 200
 """Memory of a finished replication's visit row waiting in the parent process."""
 
+METRIC_SCOPE_BYTES = 3 * 170
+"""Memory per replication and scope of the metrics table (kept, then concatenated and
+summarised: about three copies)."""
+
+ZONE_ROW_BYTES = 3 * 60
+"""The same for a zone's row of the zone metrics."""
+
+KEPT_ROW_BYTES = 240
+"""Memory per visit row of a finished replication kept by ``mppsim.run`` (bound at the end:
+about three copies of ~80 bytes)."""
+
+KEPT_SERIES_ROW_BYTES = 80
+"""The same per time-series row."""
+
 BASE_BYTES = 50 * 2**20
 """Memory of one replication besides its rows (model, samplers, buffers)."""
 
@@ -74,6 +88,9 @@ class Estimate:
     ----------
     visitors : float
         Expected visitors (walk-ins and booked visitors who come).
+    metrics_bytes : float
+        Memory of one replication's metrics (one row per scope and zone), which a run
+        keeps until the end to compute the summary.
     visit_rows : float
         Expected rows of the visits table (one per visitor and step).
     span_min : float
@@ -99,6 +116,7 @@ class Estimate:
     replication_bytes: float
     visitor_sources: dict[str, float] = field(default_factory=dict)
     span_sources: dict[str, float] = field(default_factory=dict)
+    metrics_bytes: float = 0.0
 
     def run_bytes(self, jobs: int = 1) -> float:
         """Peak memory of a run with ``jobs`` worker processes.
@@ -299,7 +317,11 @@ def estimate(scenario: Scenario) -> Estimate:
     span_sources = {base_path: base, **tails}
     for path, minutes in walks.items():
         span_sources[path] = max(span_sources.get(path, 0.0), minutes)
-    return Estimate(visitors, rows, span, bins, series_rows, memory, visitor_sources, span_sources)
+    n_zones = len(scenario.layout.zones) if scenario.layout is not None else 0
+    metrics = METRIC_SCOPE_BYTES * (1 + n_stations) + ZONE_ROW_BYTES * n_zones
+    return Estimate(
+        visitors, rows, span, bins, series_rows, memory, visitor_sources, span_sources, metrics
+    )
 
 
 def _walk_minutes(scenario: Scenario) -> dict[str, float]:
@@ -434,6 +456,8 @@ def check_budget(
     source: str = "",
     *,
     jobs: int = 1,
+    replications: int = 1,
+    keep_tables: bool = False,
     memory: int | None = None,
 ) -> Estimate:
     """Refuse a scenario that cannot run here; return the estimate otherwise.
@@ -446,6 +470,11 @@ def check_budget(
         Where the scenario came from (for messages).
     jobs : int
         Worker processes that will each run a replication at once.
+    replications : int
+        Replications of the run (their metrics stay in memory until the end).
+    keep_tables : bool
+        Whether every replication's visits and time series stay in memory too (the
+        Python API's ``mppsim.run``; the command line streams them to disk).
     memory : int, optional
         Bytes available; default :func:`available_memory`.
 
@@ -461,6 +490,8 @@ def check_budget(
         added up, more visitors than a replication can number, a walk between two zones
         longer than a day, a replication (times ``jobs``) needing more memory than is
         available.
+    MppsimError
+        When the metrics of ``replications`` replications would not fit in memory.
     """
     est = estimate(scenario)
     issues: list[Issue] = []
@@ -534,6 +565,19 @@ def check_budget(
                 message += "; use fewer --jobs"
         issues.append(Issue(culprit, None, message))
         return _raise(source, issues)
+    per = est.metrics_bytes
+    if keep_tables:
+        per += est.visit_rows * KEPT_ROW_BYTES + est.series_rows * KEPT_SERIES_ROW_BYTES
+    kept = per * replications
+    if available is not None and replications > 1 and not need + kept <= available:
+        fit = max(1, int((available - need) / per)) if available > need else 1
+        what = "tables" if keep_tables else "per-replication metrics alone"
+        raise MppsimError(
+            f"{replications:,} replications would need about {format_bytes(kept)} of memory "
+            f"for their {what}, and this machine has "
+            f"{format_bytes(available)} available; about {fit:,} fit: run several batches "
+            "with different --seed values"
+        )
     return est
 
 

@@ -189,7 +189,7 @@ def run(
     """
     if replications < 1:
         raise ValueError("replications must be at least 1")
-    check_budget(scenario, scenario.name)
+    check_budget(scenario, scenario.name, replications=replications, keep_tables=True)
     started = time.perf_counter()
     spec = compile_scenario(scenario)
     outputs = []

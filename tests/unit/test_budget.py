@@ -171,3 +171,19 @@ def test_the_api_refuses_too(tmp_path):
 )
 def test_format_bytes(n, text):
     assert format_bytes(n).startswith(text)
+
+
+def test_too_many_replications_are_refused_before_they_start():
+    from mppsim.errors import MppsimError
+
+    scenario = mppsim.load_scenario(DAY)
+    need = estimate(scenario)
+    memory = int(need.replication_bytes + 1000 * need.metrics_bytes)
+    check_budget(scenario, replications=500, memory=memory)
+    with pytest.raises(MppsimError, match=r"about \d[\d,]* fit: run several batches"):
+        check_budget(scenario, replications=100_000, memory=memory)
+    with pytest.raises(MppsimError, match="for their tables"):
+        check_budget(scenario, replications=500, keep_tables=True, memory=memory)
+    result = runner.invoke(app, ["run", str(DAY), "-r", "1000000000", "--jobs", "2"])
+    assert result.exit_code == 2
+    assert "1,000,000,000 replications would need" in result.output
