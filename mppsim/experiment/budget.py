@@ -548,7 +548,9 @@ def check_budget(
         )
         if series_memory > rows_memory or not math.isfinite(series_memory):
             culprit = span_culprit
-            if scenario.outputs.timeseries_bin < 1.0 and est.span_min <= 7 * 1440:
+            day = f"calendar.days.{scenario.calendar.day_type}" if scenario.calendar else None
+            short_bin = scenario.outputs.timeseries_bin < 1.0 and est.span_min <= 7 * 1440
+            if short_bin or culprit == day:  # an ordinary day cut into too many bins
                 culprit = "outputs.timeseries_bin"
             message = (
                 f"the time series would have {_count(est.bins)} time bins of "
