@@ -12,7 +12,6 @@ import json
 import os
 import sys
 from collections.abc import Iterator
-from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated, Any
@@ -20,6 +19,7 @@ from typing import Annotated, Any
 import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.text import Text
 
 from mppsim.errors import MppsimError, ScenarioError
 
@@ -30,8 +30,10 @@ app = typer.Typer(
     help="Simulate an Indonesian public service mall (MPP): waits, losses, busy counters.",
     pretty_exceptions_enable=False,
 )
-console = Console()
-errors = Console(stderr=True)
+# Messages are printed as written: no markup, no emoji codes (':100:' stays ':100:'),
+# no highlighting. Styles are given with rich.text.Text, never as markup in strings.
+console = Console(markup=False, emoji=False, highlight=False)
+errors = Console(stderr=True, markup=False, emoji=False, highlight=False)
 
 ScenarioPath = Annotated[Path, typer.Argument(help="Scenario file (YAML).", show_default=False)]
 LangOption = Annotated[
@@ -69,9 +71,10 @@ def _load_scenario(path: Path, overrides: list[str] | None, strict: bool) -> Any
     count = len(warnings)
     if count:
         errors.print(
-            f"[bold yellow]{path}: {count} warning{'s' if count != 1 else ''}[/] "
-            "(valid, but probably not what you meant; --strict makes them errors)",
-            highlight=False,
+            Text.assemble(
+                (f"{path}: {count} warning{'s' if count != 1 else ''}", "bold yellow"),
+                " (valid, but probably not what you meant; --strict makes them errors)",
+            ),
             soft_wrap=True,
         )
         for issue in warnings:
@@ -88,14 +91,15 @@ def _user_errors() -> Iterator[None]:
         yield
     except ScenarioError as error:
         count = len(error.issues)
-        errors.print(f"[bold red]{error.source}: {count} problem{'s' if count != 1 else ''}[/]")
+        errors.print(
+            Text(f"{error.source}: {count} problem{'s' if count != 1 else ''}", "bold red"),
+            soft_wrap=True,
+        )
         for issue in error.issues:
-            errors.print(
-                f"  {issue.format(error.source)}", markup=False, highlight=False, soft_wrap=True
-            )
+            errors.print(f"  {issue.format(error.source)}", soft_wrap=True)
         raise typer.Exit(code=2) from None
     except MppsimError as error:
-        errors.print(f"[bold red]error:[/] {error}", highlight=False, soft_wrap=True)
+        errors.print(Text.assemble(("error:", "bold red"), f" {error}"), soft_wrap=True)
         raise typer.Exit(code=2) from None
     except (typer.Exit, typer.Abort, KeyboardInterrupt):
         raise
@@ -103,18 +107,58 @@ def _user_errors() -> Iterator[None]:
         if os.environ.get("MPPSIM_DEBUG"):
             raise
         errors.print(
-            f"[bold red]internal error:[/] {type(error).__name__}: {error}\n"
-            "This is a bug in mppsim, not in your scenario. Please report it with the "
-            "scenario file (run with MPPSIM_DEBUG=1 for details).",
-            highlight=False,
+            Text.assemble(
+                ("internal error:", "bold red"),
+                f" {type(error).__name__}: {error}\n"
+                "This is a bug in mppsim, not in your scenario. Please report it with the "
+                "scenario file (run with MPPSIM_DEBUG=1 for details).",
+            )
         )
         raise typer.Exit(code=1) from None
+
+
+def _report_stale(found: Any) -> None:
+    """Say which unfinished results folders of killed runs were removed or found."""
+    for folder in found.removed:
+        errors.print(
+            f"Removed an unfinished results folder left by a run that was killed: {folder}",
+            soft_wrap=True,
+        )
+    for folder in found.unknown:
+        errors.print(
+            f"Note: {folder} looks like an unfinished results folder of an earlier run; "
+            "remove it if no run is writing it.",
+            soft_wrap=True,
+        )
+
+
+def _stopped(stop: KeyboardInterrupt, done: int, replications: int) -> None:
+    """Say what an interrupted run kept (nothing) and exit 128 + signal number."""
+    from mppsim.experiment.executors import Interrupted, exit_would_hang
+
+    how = stop.name if isinstance(stop, Interrupted) else "Ctrl-C"
+    code = stop.exit_code if isinstance(stop, Interrupted) else 130
+    errors.print(
+        Text.assemble(
+            ("Stopped", "bold red"),
+            f" ({how}) after {done} of {replications} replication"
+            f"{'s' if replications != 1 else ''}. Nothing was kept: a results folder is "
+            "written only when every replication has finished, and the unfinished one "
+            "was removed.",
+        ),
+        soft_wrap=True,
+    )
+    if exit_would_hang():  # a worker was killed mid-message: do not wait for its pipe
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(code)
+    raise typer.Exit(code=code)
 
 
 def _progress(*, disable: bool = False) -> Progress:
     """Return the progress bar the commands show on stderr while they work."""
     return Progress(
-        TextColumn("[bold]{task.description}"),
+        TextColumn("{task.description}", style="bold", markup=False),
         BarColumn(),
         MofNCompleteColumn(),
         TimeElapsedColumn(),
@@ -145,30 +189,47 @@ def run(
     ] = False,
 ) -> None:
     """Run a scenario, print the summary table and write the results folder and report."""
-    from mppsim.experiment.replications import run as run_replications
+    from mppsim.experiment.budget import check_budget
+    from mppsim.experiment.executors import stop_signals, worker_pool
+    from mppsim.experiment.streaming import run_to_folder
     from mppsim.outdir import check_writable
     from mppsim.report.build import resolve_report_lang
-    from mppsim.report.folder import write_run
+    from mppsim.report.folder import picture_files
+    from mppsim.report.terminal import print_run
     from mppsim.results import default_out_dir
+    from mppsim.resultsdir import sweep_stale_partials
 
     with _user_errors():
         loaded = _load_scenario(scenario, set_, strict)
         chosen = resolve_report_lang(lang, loaded.language)  # a wrong --lang stops here
+        check_budget(loaded, str(scenario), jobs=jobs, replications=replications)
         target = out if out is not None else default_out_dir(loaded)
         check_writable(target)  # before the simulation, not after it
+        _report_stale(sweep_stale_partials(target.parent))
         progress = _progress(disable=quiet)
-        with progress:
-            task = progress.add_task(f"Simulating {loaded.name}", total=replications)
+        done = 0
+        try:
+            with stop_signals(), progress:
+                task = progress.add_task(f"Simulating {loaded.name}", total=replications)
 
-            def advance(done: int) -> None:
-                progress.update(task, completed=done)
+                def advance(n: int) -> None:
+                    nonlocal done
+                    done = n
+                    progress.update(task, completed=n)
 
-            if jobs > 1:
-                with ProcessPoolExecutor(max_workers=jobs) as pool:
-                    result = run_replications(loaded, replications, seed, pool, advance)
-            else:
-                result = run_replications(loaded, replications, seed, None, advance)
-        folder = write_run(result, target, report=not no_report, lang=chosen)
+                with worker_pool(jobs) as pool:
+                    result = run_to_folder(
+                        loaded,
+                        replications,
+                        seed,
+                        target,
+                        pool,
+                        advance,
+                        extras=lambda ran: picture_files(ran, report=not no_report, lang=chosen),
+                    )
+        except KeyboardInterrupt as stop:
+            _stopped(stop, done, replications)
+        folder = result.folder
         if folder != target:
             console.print(
                 f"Note: {target} already exists, so the results went to {folder} "
@@ -176,8 +237,6 @@ def run(
                 highlight=False,
                 soft_wrap=True,
             )
-        from mppsim.report.terminal import print_run
-
         print_run(console, result, folder, chosen, quiet=quiet, report=not no_report)
 
 
@@ -203,13 +262,24 @@ def validate(
     strict: StrictOption = False,
 ) -> None:
     """Check a scenario file and print every problem with its line and field."""
+    from mppsim.experiment.budget import check_budget, format_bytes
+
     with _user_errors():
         loaded = _load_scenario(scenario, set_, strict)
+        need = check_budget(loaded, str(scenario))
         n_counters = sum(sum(a.counter_groups().values()) for a in loaded.agencies.values())
         console.print(
-            f"[green]OK[/] {scenario}: '{loaded.name}', {len(loaded.agencies)} agencies, "
-            f"{n_counters} counters.",
-            highlight=False,
+            Text.assemble(
+                ("OK", "green"),
+                f" {scenario}: '{loaded.name}', {len(loaded.agencies)} agencies, "
+                f"{n_counters} counters.",
+            ),
+            soft_wrap=True,
+        )
+        console.print(
+            f"One replication: about {need.visitors:,.0f} visitors, {need.visit_rows:,.0f} "
+            f"visit rows, {need.bins:,.0f} time bins, {format_bytes(need.replication_bytes)} "
+            "of memory.",
             soft_wrap=True,
         )
 
@@ -229,7 +299,7 @@ def schema(
             sys.stdout.write(text)
         else:
             _write_text(out, text)
-            console.print(f"JSON Schema written to [bold]{out}[/]", highlight=False)
+            console.print(Text.assemble("JSON Schema written to ", (str(out), "bold")))
 
 
 def _write_text(path: Path, text: str) -> None:
@@ -261,6 +331,7 @@ def check(
     """
     import time
 
+    from mppsim.experiment.executors import worker_pool
     from mppsim.validation import CASES, get_case, run_cases, write_report
 
     with _user_errors():
@@ -274,19 +345,18 @@ def check(
             task = progress.add_task("Validating", total=len(cases))
 
             def advance(result: Any) -> None:
-                mark = "[green]pass[/]" if result.passed else "[bold red]FAIL[/]"
+                mark = ("pass", "green") if result.passed else ("FAIL", "bold red")
                 progress.console.print(
-                    f"{mark} {result.case.id}: {result.case.model} "
-                    f"({result.visitors / 1e6:.1f}M visitors, {result.cpu_s:.0f} CPU s)",
-                    highlight=False,
+                    Text.assemble(
+                        mark,
+                        f" {result.case.id}: {result.case.model} "
+                        f"({result.visitors / 1e6:.1f}M visitors, {result.cpu_s:.0f} CPU s)",
+                    )
                 )
                 progress.advance(task)
 
-            if jobs > 1:
-                with ProcessPoolExecutor(max_workers=jobs) as pool:
-                    results = run_cases(cases, executor=pool, progress=advance)
-            else:
-                results = run_cases(cases, progress=advance)
+            with worker_pool(jobs) as pool:
+                results = run_cases(cases, executor=pool, progress=advance)
         wall = time.perf_counter() - started
         path = write_report(results, out, jobs=jobs, wall_s=wall)
         failed = [c for r in results for c in r.comparisons if not c.passed]
@@ -294,16 +364,24 @@ def check(
         if failed:
             for c in failed:
                 errors.print(
-                    f"[bold red]FAIL[/] {c.case_id} {c.label}: reference {c.reference:.4g}, "
-                    f"simulated {c.mean:.4g} ± {c.half_width_95:.2g} (95%)",
-                    highlight=False,
+                    Text.assemble(
+                        ("FAIL", "bold red"),
+                        f" {c.case_id} {c.label}: reference {c.reference:.4g}, "
+                        f"simulated {c.mean:.4g} ± {c.half_width_95:.2g} (95%)",
+                    )
                 )
-            console.print(f"{len(failed)} of {n} comparisons failed. Report: [bold]{path}[/]")
+            console.print(
+                Text.assemble(
+                    f"{len(failed)} of {n} comparisons failed. Report: ", (str(path), "bold")
+                )
+            )
             raise typer.Exit(code=1)
         console.print(
-            f"[green]All {n} comparisons passed[/] ({len(results)} cases, {wall:.0f} s). "
-            f"Report: [bold]{path}[/]",
-            highlight=False,
+            Text.assemble(
+                (f"All {n} comparisons passed", "green"),
+                f" ({len(results)} cases, {wall:.0f} s). Report: ",
+                (str(path), "bold"),
+            )
         )
 
 
@@ -331,9 +409,11 @@ def new(
             population_source=population_source, population_year=population_year, kind=kind,
         )  # fmt: skip
         console.print(
-            f"[green]Wrote[/] {path}: '{loaded.name}', {len(loaded.agencies)} agencies. "
-            f"Next: mppsim run {path}",
-            highlight=False,
+            Text.assemble(
+                ("Wrote", "green"),
+                f" {path}: '{loaded.name}', {len(loaded.agencies)} agencies. "
+                f"Next: mppsim run {path}",
+            ),
             soft_wrap=True,
         )
 

@@ -105,8 +105,8 @@ def write_run(
         raise MppsimError(f"could not create the results folder {target}: {error}") from None
     try:
         (partial / "scenario.yaml").write_text(scenario_yaml(run.scenario), encoding="utf-8")
-        _write_json(partial / "manifest.json", _manifest(run, [*(extras or {})]))
-        _write_json(partial / "summary.json", run.summary)
+        write_json(partial / "manifest.json", manifest(run, [*(extras or {})]))
+        write_json(partial / "summary.json", run.summary)
         run.visits.to_parquet(partial / "visits.parquet", index=False)
         run.timeseries.to_parquet(partial / "timeseries.parquet", index=False)
         for name, write in (extras or {}).items():
@@ -128,7 +128,8 @@ def _free_name(target: Path) -> Path:
     return candidate
 
 
-def _manifest(run: RunResult, extras: list[str]) -> dict[str, Any]:
+def manifest(run: RunResult, extras: list[str]) -> dict[str, Any]:
+    """Return manifest.json's content: versions, seed, replications, files (``extras`` too)."""
     return {
         "mppsim": mppsim.__version__,
         "python": platform.python_version(),
@@ -146,5 +147,6 @@ def _manifest(run: RunResult, extras: list[str]) -> dict[str, Any]:
     }
 
 
-def _write_json(path: Path, content: dict[str, Any]) -> None:
+def write_json(path: Path, content: dict[str, Any]) -> None:
+    """Write ``content`` as indented JSON (NaN and infinity refused)."""
     path.write_text(json.dumps(content, indent=2, allow_nan=False) + "\n", encoding="utf-8")

@@ -10,14 +10,17 @@ from __future__ import annotations
 
 import math
 import time
-from collections.abc import Callable
-from concurrent.futures import Executor
+from collections import deque
+from collections.abc import Callable, Iterator
+from concurrent.futures import Executor, Future
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
 
+from mppsim.experiment.budget import check_budget
+from mppsim.experiment.executors import default_in_flight, deferred_signals
 from mppsim.model.compile import compile_scenario
 from mppsim.model.engine import ReplicationResult, simulate_spec
 from mppsim.model.spec import ModelSpec
@@ -35,7 +38,7 @@ from mppsim.tables import KINDS, empty_visits
 if TYPE_CHECKING:
     from mppsim.scenario.schema import Scenario
 
-__all__ = ["RunResult", "run", "simulate", "summary_dict"]
+__all__ = ["RunResult", "iter_replications", "run", "run_summary", "simulate", "summary_dict"]
 
 
 @dataclass(frozen=True)
@@ -109,7 +112,11 @@ def station_windows(spec: ModelSpec) -> dict[str, StationWindow]:
     return windows
 
 
-def _replicate(spec: ModelSpec, seed: int, replication: int) -> tuple[pd.DataFrame, ...]:
+Replicated = tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame, "pd.DataFrame | None"]
+"""What one replication hands back: visits, time series, metrics, zone metrics."""
+
+
+def _replicate(spec: ModelSpec, seed: int, replication: int) -> Replicated:
     """Task run by a worker: one replication and its per-replication tables."""
     result = simulate_spec(spec, seed, replication)
     windows = station_windows(spec)
@@ -182,22 +189,14 @@ def run(
     """
     if replications < 1:
         raise ValueError("replications must be at least 1")
+    check_budget(scenario, scenario.name, replications=replications, keep_tables=True)
     started = time.perf_counter()
     spec = compile_scenario(scenario)
-    tasks = range(replications)
-    if executor is None:
-        outputs = []
-        for r in tasks:
-            outputs.append(_replicate(spec, seed, r))
-            if progress is not None:
-                progress(r + 1)
-    else:
-        futures = [executor.submit(_replicate, spec, seed, r) for r in tasks]
-        outputs = []
-        for done, future in enumerate(futures, start=1):
-            outputs.append(future.result())
-            if progress is not None:
-                progress(done)
+    outputs = []
+    for r, output in iter_replications(spec, replications, seed, executor):
+        outputs.append(output)
+        if progress is not None:
+            progress(r + 1)
     visits = pd.concat([o[0] for o in outputs], ignore_index=True) if outputs else empty_visits()
     series = pd.concat([o[1] for o in outputs], ignore_index=True)
     metrics = pd.concat([o[2] for o in outputs], ignore_index=True)
@@ -207,14 +206,98 @@ def run(
     for column in ("station", "service", "stage"):
         visits[column] = visits[column].astype("category")
     elapsed = time.perf_counter() - started
-    summary = summary_dict(metrics, scenario_name=scenario.name, seed=seed, spec=spec)
+    summary = run_summary(metrics, zones, scenario_name=scenario.name, seed=seed, spec=spec)
+    return RunResult(scenario, seed, replications, visits, series, metrics, zones, summary, elapsed)
+
+
+def iter_replications(
+    spec: ModelSpec,
+    replications: int,
+    seed: int,
+    executor: Executor | None = None,
+    *,
+    in_flight: int | None = None,
+) -> Iterator[tuple[int, Replicated]]:
+    """Run replications and yield their tables in replication order.
+
+    Parameters
+    ----------
+    spec : ModelSpec
+        The compiled model.
+    replications : int
+        Number of replications.
+    seed : int
+        Root seed.
+    executor : concurrent.futures.Executor, optional
+        Where replications run; default: this process, one after the other.
+    in_flight : int, optional
+        Most replications submitted to the executor and not yet yielded (default
+        :func:`~mppsim.experiment.executors.default_in_flight`): the rest are submitted
+        as earlier ones are yielded, so memory does not grow with ``replications``.
+
+    Yields
+    ------
+    tuple of (int, tuple of DataFrame)
+        The replication index and its visits, time series, metrics and zone metrics
+        (None without a layout). When the caller stops iterating (or an exception
+        reaches it), replications not yet started are cancelled.
+    """
+    if executor is None:
+        for r in range(replications):
+            yield r, _replicate(spec, seed, r)
+        return
+    limit = max(1, in_flight if in_flight is not None else default_in_flight(executor))
+    pending: deque[tuple[int, Future[Replicated]]] = deque()
+    submitted = 0
+    try:
+        while pending or submitted < replications:
+            while submitted < replications and len(pending) < limit:
+                with deferred_signals():  # submit takes the pool's locks
+                    pending.append((submitted, executor.submit(_replicate, spec, seed, submitted)))
+                submitted += 1
+            r, future = pending.popleft()
+            yield r, future.result()
+    finally:
+        for _, future in pending:
+            future.cancel()
+
+
+def run_summary(
+    metrics: pd.DataFrame,
+    zones: pd.DataFrame | None,
+    *,
+    scenario_name: str,
+    seed: int,
+    spec: ModelSpec,
+) -> dict[str, Any]:
+    """Return summary.json's content from the per-replication metrics alone.
+
+    Parameters
+    ----------
+    metrics : pandas.DataFrame
+        One row per replication and scope (``RunResult.metrics``).
+    zones : pandas.DataFrame or None
+        One row per replication and zone (``RunResult.zone_metrics``), with a layout.
+    scenario_name : str
+        The scenario's name.
+    seed : int
+        Root seed.
+    spec : ModelSpec
+        The compiled model (station kinds).
+
+    Returns
+    -------
+    dict
+        Means and 95% half-widths per scope; ``zones`` with a layout.
+    """
+    summary = summary_dict(metrics, scenario_name=scenario_name, seed=seed, spec=spec)
     if zones is not None:
         table = summarize(zones, ["scope"], list(ZONE_METRICS))
         summary["zones"] = {
             row["scope"]: {k: _json_number(row[k]) for k in table.columns if k != "scope"}
             for row in table.to_dict("records")
         }
-    return RunResult(scenario, seed, replications, visits, series, metrics, zones, summary, elapsed)
+    return summary
 
 
 def summary_dict(

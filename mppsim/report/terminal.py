@@ -21,6 +21,7 @@ from mppsim.report.i18n import Texts
 
 if TYPE_CHECKING:
     from mppsim.experiment.replications import RunResult
+    from mppsim.experiment.streaming import StreamedRun
 
 __all__ = ["crowded_zone", "print_report", "print_run", "summary_table"]
 
@@ -95,9 +96,28 @@ def crowded_zone(summary: dict[str, Any]) -> tuple[str, dict[str, float]] | None
     return zone_id, figures
 
 
+_LOSS_COLUMNS = [
+    "replication",
+    "visitor",
+    "leg",
+    "request",
+    "station",
+    "kind",
+    "service",
+    "stage",
+    "outcome",
+    "reason",
+    "ticket_min",
+    "start_min",
+    "end_min",
+    "wait_min",
+]
+"""The visits table's columns the loss split needs (read from the folder, not all of it)."""
+
+
 def print_run(
     console: Console,
-    run: RunResult,
+    run: RunResult | StreamedRun,
     folder: Path,
     lang: str,
     *,
@@ -115,7 +135,12 @@ def print_run(
 
         summary = run.summary
         console.print(summary_table(summary, lang))
-        table = losses(run.visits, list(run.scenario.agencies), run.replications)
+        visits = getattr(run, "visits", None)
+        if visits is None:  # a run streamed into its folder keeps no tables in memory
+            import pandas as pd
+
+            visits = pd.read_parquet(folder / "visits.parquet", columns=_LOSS_COLUMNS)
+        table = losses(visits, list(run.scenario.agencies), run.replications)
         say(
             t(
                 "term_turned",

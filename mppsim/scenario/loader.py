@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import codecs
 import os
+import stat
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -26,6 +27,7 @@ from mppsim.scenario.yamlread import (
     KeyPath,
     LineMap,
     M,
+    describe_value,
     format_path,
     parse_yaml_fragment,
     read_document,
@@ -61,6 +63,10 @@ EXTENDS = "extends"
 """Top-level key naming a base scenario file that this file changes."""
 
 MAX_EXTENDS_DEPTH = 10
+"""Most files a chain of ``extends`` may go through."""
+
+YAML_SUFFIXES = (".yaml", ".yml")
+"""File endings ``extends`` accepts."""
 
 _SCENARIO_CHECKS: dict[str, Any] = {"checks": impossible_combinations, "advice": implausible_values}
 
@@ -70,20 +76,39 @@ def _extend(
 ) -> tuple[dict[str, Any], LineMap]:
     """Merge a file that ``extends: base.yaml`` over its base scenario.
 
-    The base path is relative to the extending file's folder. Mappings merge key by key
-    (this file wins); lists and single values replace the base's. Lines of values that
-    come from the base are not known in this file, so their issues carry no line (the
-    base file validates on its own).
+    The base path is relative to the extending file's folder and must be a YAML file
+    (``.yaml`` or ``.yml``, also after following links), so ``extends`` can never be
+    used to read other files into messages. Mappings merge key by key (this file
+    wins); lists and single values replace the base's. Lines of values that come from
+    the base are not known in this file, so their issues carry no line (the base file
+    validates on its own).
     """
     base_name = data[EXTENDS]
+    where = lines.overrides.get((EXTENDS,))
+    line = None if where is not None else lines.get((EXTENDS,))
+    suffix = f" (from --set {where})" if where is not None else ""
+
+    def fail(message: str) -> ScenarioError:
+        return ScenarioError(source, [Issue(EXTENDS, line, message + suffix)])
+
     if not isinstance(base_name, str) or not base_name.strip():
-        issue = Issue(EXTENDS, lines.get((EXTENDS,)), "must name a scenario file, e.g. base.yaml")
-        raise ScenarioError(source, [issue])
+        raise fail("must name a scenario file, e.g. base.yaml")
+    shown = describe_value(base_name)
     base_path = Path(source).parent / base_name
     key = os.path.realpath(base_path)
-    if key in seen or len(seen) >= MAX_EXTENDS_DEPTH:
-        message = f"'{base_name}' extends itself (directly or through other files)"
-        raise ScenarioError(source, [Issue(EXTENDS, lines.get((EXTENDS,)), message)])
+    if Path(base_name).suffix.lower() not in YAML_SUFFIXES or (
+        Path(key).suffix.lower() not in YAML_SUFFIXES
+    ):
+        raise fail(
+            f"{shown} is not a YAML scenario file: extends reads only files ending in .yaml or .yml"
+        )
+    if key in seen:
+        raise fail(f"{shown} extends itself (directly or through other files)")
+    if len(seen) >= MAX_EXTENDS_DEPTH:
+        raise fail(
+            f"the chain of extends is too long: more than {MAX_EXTENDS_DEPTH} files extend "
+            f"one another before {shown}; merge some of them"
+        )
     base_text, base_source = _file_text(base_path)
     base, base_lines, base_problems = read_document(base_text, base_source)
     if base_problems or not isinstance(base, dict):
@@ -92,8 +117,47 @@ def _extend(
         base, _ = _extend(base, base_lines, base_source, (*seen, key))
     own = {k: v for k, v in data.items() if k != EXTENDS}
     merged_lines = LineMap({path: line for path, line in lines.items() if path[:1] != (EXTENDS,)})
-    merged_lines.overrides.update(lines.overrides)
+    merged_lines.overrides.update(
+        {path: text for path, text in lines.overrides.items() if path[:1] != (EXTENDS,)}
+    )
     return _deep_merge(base, own), merged_lines
+
+
+def _set_extends(
+    data: dict[str, Any], lines: LineMap, overrides: Sequence[str]
+) -> tuple[dict[str, Any], LineMap, list[str]]:
+    """Apply ``--set extends=base.yaml`` before the file is merged over its base.
+
+    ``--set`` options are otherwise applied after ``extends`` has been merged, which
+    would leave a new ``extends`` value unused (and recorded as if it had been).
+    ``--set extends=null`` drops the file's own ``extends``. Returns the data, the
+    lines and the remaining overrides.
+    """
+    from mppsim.scenario.overrides import OVERRIDE_SOURCE, parse_override, shorten
+
+    rest: list[str] = []
+    for text in overrides:
+        try:
+            path, value = parse_override(text)
+        except ScenarioError:
+            rest.append(text)  # reported with the others
+            continue
+        if not path or path[0] != EXTENDS:
+            rest.append(text)
+            continue
+        if len(path) > 1:
+            message = "'extends' is a file name; it has no parts"
+            raise ScenarioError(OVERRIDE_SOURCE, [Issue(shorten(text), None, message)])
+        data = dict(data)
+        lines = lines.copy()
+        lines.pop((EXTENDS,), None)
+        if value is None:
+            data.pop(EXTENDS, None)
+            lines.overrides.pop((EXTENDS,), None)
+        else:
+            data[EXTENDS] = value
+            lines.overrides[(EXTENDS,)] = shorten(text)
+    return data, lines, rest
 
 
 def _deep_merge(base: Any, own: Any) -> Any:
@@ -112,11 +176,35 @@ def _file_text(path: str | os.PathLike[str]) -> tuple[str, str]:
     def fail(message: str, line: int | None = None) -> ScenarioError:
         return ScenarioError(source, [Issue("", line, message)])
 
-    file = Path(source)
     try:
-        if file.is_dir():
+        # O_NONBLOCK: opening a FIFO must not wait for a writer; the type is checked on
+        # the open file itself, so nothing can swap it in between.
+        fd = os.open(source, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+    except IsADirectoryError:
+        raise fail("this is a folder, not a scenario file") from None
+    except FileNotFoundError:
+        raise fail("file not found; check the file name and the folder") from None
+    except PermissionError:
+        raise fail("permission denied: this file cannot be read") from None
+    except OSError as exc:
+        raise fail(f"cannot read the file: {exc.strerror or exc}") from None
+    try:
+        mode = os.fstat(fd).st_mode
+        if stat.S_ISDIR(mode):
             raise fail("this is a folder, not a scenario file")
-        with file.open("rb") as handle:
+        if not stat.S_ISREG(mode):
+            kind = (
+                "a named pipe (FIFO)"
+                if stat.S_ISFIFO(mode)
+                else "a device"
+                if stat.S_ISCHR(mode) or stat.S_ISBLK(mode)
+                else "a socket"
+                if stat.S_ISSOCK(mode)
+                else "not a regular file"
+            )
+            raise fail(f"this is {kind}, not a scenario file; give a YAML file")
+        with os.fdopen(fd, "rb") as handle:
+            fd = -1
             raw = handle.read(MAX_FILE_BYTES + 1)
     except FileNotFoundError:
         raise fail("file not found; check the file name and the folder") from None
@@ -124,6 +212,9 @@ def _file_text(path: str | os.PathLike[str]) -> tuple[str, str]:
         raise fail("permission denied: this file cannot be read") from None
     except OSError as exc:
         raise fail(f"cannot read the file: {exc.strerror or exc}") from None
+    finally:
+        if fd >= 0:
+            os.close(fd)
     if len(raw) > MAX_FILE_BYTES:
         raise fail(f"the file is too large (the limit is {MAX_FILE_BYTES} bytes)")
     if raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
@@ -250,6 +341,8 @@ def load_model_text(
         override and validation problems. A problem caused by an override says so.
     """
     data, lines, problems = read_document(text, source)
+    if overrides and isinstance(data, dict):
+        data, lines, overrides = _set_extends(data, lines, overrides)
     if isinstance(data, dict) and EXTENDS in data:
         data, lines = _extend(data, lines, source)
     issues: list[tuple[KeyPath, Issue]] = [(p.path, p.issue()) for p in problems]

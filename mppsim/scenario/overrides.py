@@ -22,7 +22,7 @@ from mppsim.scenario.yamlread import (
     resolve_plain_scalar,
 )
 
-__all__ = ["OVERRIDE_SOURCE", "apply_overrides", "created_by_typo", "parse_override"]
+__all__ = ["OVERRIDE_SOURCE", "apply_overrides", "created_by_typo", "parse_override", "shorten"]
 
 OVERRIDE_SOURCE = "--set"
 """``source`` of a ScenarioError raised for a bad override."""
@@ -33,6 +33,31 @@ _NAME_END = ".[]="
 # Values starting with one of these are parsed as YAML (quoted text, [lists],
 # {mappings}, tags, anchors); anything else is a plain scalar, taken literally.
 _YAML_START = "[{\"'!&*"
+
+
+MAX_KEY = 100
+"""Longest key accepted in a ``--set`` path (scenario ids are at most 64 characters)."""
+
+MAX_SHOWN = 100
+"""Longest ``--set`` text repeated in a message; longer ones are shortened."""
+
+
+def shorten(text: str) -> str:
+    """Return a ``--set`` text short enough to repeat in a message.
+
+    Parameters
+    ----------
+    text : str
+        The option as given.
+
+    Returns
+    -------
+    str
+        ``text`` itself, or its start and end around ``…`` with its length.
+    """
+    if len(text) <= MAX_SHOWN:
+        return text
+    return f"{text[:60]}…{text[-20:]} ({len(text):,} characters)"
 
 
 class _MalformedError(Exception):
@@ -84,6 +109,11 @@ def _parse_path(text: str) -> tuple[KeyPath, int]:
             path.append(int(match.group(1)))
             i = end + 1
         elif char == "=":
+            long = [part for part in path if isinstance(part, str) and len(part) > MAX_KEY]
+            if long:
+                raise _MalformedError(
+                    f"a key in the path is {len(long[0]):,} characters long (at most {MAX_KEY})"
+                )
             return tuple(path), i
         else:
             raise _MalformedError(f"unexpected {char!r} in the path")
@@ -97,7 +127,7 @@ def _parse_value(value_text: str, text: str) -> Any:
         except ScenarioError as exc:
             reasons = "; ".join(issue.message for issue in exc.issues)
             raise ScenarioError(
-                OVERRIDE_SOURCE, [Issue(text, None, f"bad --set value: {reasons}")]
+                OVERRIDE_SOURCE, [Issue(shorten(text), None, f"bad --set value: {reasons}")]
             ) from None
     return resolve_plain_scalar(stripped)
 
@@ -135,14 +165,16 @@ def parse_override(text: str) -> tuple[KeyPath, Any]:
         path, equals = _parse_path(text)
     except _MalformedError as exc:
         raise ScenarioError(
-            OVERRIDE_SOURCE, [Issue(text, None, f"bad --set option: {exc}; {_EXAMPLE}")]
+            OVERRIDE_SOURCE,
+            [Issue(shorten(text), None, f"bad --set option: {exc}; {_EXAMPLE}")],
         ) from None
     return path, _parse_value(text[equals + 1 :], text)
 
 
 def _fail(path: Sequence[str | int], message: str, text: str) -> ScenarioError:
     return ScenarioError(
-        OVERRIDE_SOURCE, [Issue(format_path(path), None, f"{message} (from --set {text})")]
+        OVERRIDE_SOURCE,
+        [Issue(format_path(path), None, f"{message} (from --set {shorten(text)})")],
     )
 
 
@@ -199,7 +231,7 @@ def _set(root: Any, path: KeyPath, value: Any, text: str, lines: LineMap) -> Any
     for mapping in (lines, lines.overrides):
         for stale in [p for p in mapping if p[: len(target)] == target]:
             del mapping[stale]
-    lines.overrides[target] = text
+    lines.overrides[target] = shorten(text)
     return root
 
 

@@ -41,6 +41,8 @@ LAYERS = {
     "mppsim.stats": "stats",
     "mppsim.experiment": "experiment",
     "mppsim.results": "results",
+    "mppsim.resultsdir": "results",
+    "mppsim.experiment.streaming": "folder",
     "mppsim.report": "report",
     "mppsim.validation": "validation",
 }
@@ -52,9 +54,12 @@ ALLOWED = {
     "stats": {"base"},
     "experiment": {"base", "specs", "model", "stats"},
     "results": {"base", "api"},  # the package root only for __version__
+    # a run written straight into its results folder: replications, then the files
+    "folder": {"base", "specs", "model", "stats", "experiment", "results", "api"},
     "report": {"base", "specs", "scenario", "results", "api"},  # scenario: reads scenario.yaml
     "validation": {"base", "specs", "scenario", "model", "stats", "api"},
     "cli": {
+        "folder",
         "base",
         "specs",
         "scenario",
