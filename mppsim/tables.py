@@ -15,9 +15,9 @@ import pandas as pd
 
 __all__ = [
     "KINDS",
-    "SCOPE_KINDS",
     "OUTCOMES",
     "REASONS",
+    "SCOPE_KINDS",
     "SERIES_KINDS",
     "TIMESERIES_COLUMNS",
     "VISIT_COLUMNS",
@@ -99,9 +99,7 @@ def scope_kinds(summary: Mapping[str, Any]) -> dict[str, str]:
     """
     kinds = {"mpp": "mpp"}
     kinds.update(dict.fromkeys(summary.get("agencies", {}), "agency"))
-    for name in ("kiosk", "info_desk"):
-        if name in summary:
-            kinds[name] = name
+    kinds.update({name: name for name in ("kiosk", "info_desk") if name in summary})
     return kinds
 
 
