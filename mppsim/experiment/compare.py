@@ -251,8 +251,10 @@ def _side_by_side(metrics: pd.DataFrame, plans: list[str]) -> pd.DataFrame:
                     "p_value": np.nan,
                 }
                 if index and not own.empty and not first.empty:
-                    both = first[[figure]].join(own[[figure]], how="inner", rsuffix="_b")
-                    diff, diff_half, p, _ = paired_difference(both.iloc[:, 0], both.iloc[:, 1])
+                    both = pd.concat(
+                        [first[figure].rename("a"), own[figure].rename("b")], axis=1, join="inner"
+                    )
+                    diff, diff_half, p, _ = paired_difference(both["a"], both["b"])
                     row.update(diff=diff, diff_ci95=diff_half)
                     # an input, or the same difference every day: nothing to test
                     if figure not in INPUT_FIGURES and diff_half != 0.0:
