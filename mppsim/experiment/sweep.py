@@ -42,7 +42,8 @@ CHUNK_RUNS = 8
 """Replications per task at most: about 0.3 s of work for a simulated MPP day of 40 ms,
 against a few milliseconds of scheduling per task (process pool or Dask)."""
 
-KEYS = ("replication", "scope", "kind")
+LOST = ("balked", "reneged", "turned_away", "no_show")
+"""What ``lost`` adds up: visitors (requests) not served."""
 
 
 @dataclass(frozen=True)
@@ -57,7 +58,8 @@ class SweepResult:
         One row per point: ``point`` and the varied values.
     points : pandas.DataFrame
         One row per point, replication and scope: ``point``, the varied values,
-        ``replication, scope, kind`` and every figure (:func:`mppsim.tables.scope_table`).
+        ``replication, scope, kind`` and every figure (:func:`mppsim.tables.scope_table`),
+        ``within_standard`` and ``lost`` (balked, reneged, turned away or absent).
     summary : pandas.DataFrame
         One row per point and scope: the mean of every figure and its 95% half-width
         (``_ci95``).
@@ -243,6 +245,7 @@ def results_of_design(
         head = pd.DataFrame({"point": point.index, **point.settings}, index=table.index)
         parts.append(pd.concat([head, table], axis=1))
     points = pd.concat(parts, ignore_index=True)
+    points["lost"] = points[list(LOST)].sum(axis=1, min_count=1)
     summary = summarize_points(points, ["point", *design.varied])
     return SweepResult(design.varied, frame, points, summary, replications, seed)
 

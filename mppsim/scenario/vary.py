@@ -42,6 +42,7 @@ __all__ = [
     "expand_points",
     "grid_points",
     "is_sweep_file",
+    "load_design",
     "parse_values",
     "parse_vary",
 ]
@@ -463,3 +464,61 @@ def is_sweep_file(path: str | os.PathLike[str]) -> bool:
     except OSError:
         return False
     return re.search(r"^(vary|points)\s*:", head, re.MULTILINE) is not None
+
+
+def load_design(
+    path: str | os.PathLike[str], vary: Sequence[str] = (), overrides: Sequence[str] = ()
+) -> SweepDesign:
+    """Return the checked design of ``mppsim sweep PATH --vary ... --set ...``.
+
+    Parameters
+    ----------
+    path : str or os.PathLike
+        A sweep file (it has ``vary:`` or ``points:``) or a scenario file.
+    vary : sequence of str
+        ``--vary path=values`` options (with a scenario file; a sweep file gives its own).
+    overrides : sequence of str
+        ``--set`` options for the base scenario.
+
+    Returns
+    -------
+    SweepDesign
+        Every point validated.
+
+    Raises
+    ------
+    ScenarioError
+        For a bad file, option or point.
+    """
+    source = os.fspath(path)
+    if is_sweep_file(path):
+        if vary:
+            raise ScenarioError(
+                VARY_SOURCE,
+                [Issue(vary[0], None, f"{source} is a sweep file: it says what to vary itself")],
+            )
+        return design_from_file(path, overrides)
+    if not vary:
+        raise ScenarioError(
+            VARY_SOURCE,
+            [
+                Issue(
+                    "", None, "say what to vary, e.g. --vary agencies.dukcapil.counters.umum=4..10"
+                )
+            ],
+        )
+    axes: dict[str, list[Any]] = {}
+    issues: list[Issue] = []
+    for text in vary:
+        try:
+            field, values = parse_vary(text)
+        except ScenarioError as error:
+            issues.extend(error.issues)
+            continue
+        if field in axes:
+            issues.append(Issue(text, None, f"{field} is varied twice; give its values once"))
+        axes[field] = values
+    if issues:
+        raise ScenarioError(VARY_SOURCE, issues)
+    base = load_scenario(path, overrides)
+    return design_from_vary(base, axes, source)
