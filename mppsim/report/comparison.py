@@ -145,18 +145,20 @@ def comparison_note(comparison: Comparison) -> str:
 def sweep_table(result: SweepResult) -> Table:
     """Return the MPP's headline figures per point of a sweep, as a rich table."""
     out = Table(title=Text("MPP per point — mean per simulated day"), box=box.SIMPLE_HEAD)
-    for field in ("point", *result.varied):
-        out.add_column(Text(field), justify="right")
+    out.add_column("point", justify="right")
+    for field in result.varied:
+        short = ".".join(field.split(".")[-2:])  # the full paths are in points.parquet
+        out.add_column(Text(short), justify="right", no_wrap=True)
     for header in ("visitors", "lost", "mean wait", "p90 wait", "busy"):
-        out.add_column(header, justify="right")
+        out.add_column(header, justify="right", no_wrap=True)
     mpp = result.summary[result.summary["kind"] == "mpp"]
     for row in mpp.to_dict("records"):
         out.add_row(
             *(Text(str(row[f])) for f in ("point", *result.varied)),
             _number(row["arrivals"], ".0f"),
-            _number(row["lost"], ".1f", row["lost_ci95"]),
+            _number(row["lost"], ".1f"),
             _number(row["wait_mean_min"], ".1f", row["wait_mean_min_ci95"]),
-            _number(row["wait_p90_min"], ".1f", row["wait_p90_min_ci95"]),
+            _number(row["wait_p90_min"], ".1f"),
             _number(row["utilization"], ".0%"),
         )
     return out

@@ -12,7 +12,9 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+from matplotlib import colormaps
 from matplotlib.figure import Figure
+from matplotlib.ticker import MaxNLocator
 
 __all__ = ["DEFAULT_FIGURES", "LABELS", "sweep_figure", "write_sweep_plot"]
 
@@ -61,6 +63,9 @@ def sweep_figure(summary: pd.DataFrame, varied: Sequence[str], figure: str) -> F
     axes = axes.ravel()
     for ax in axes[len(groups) :]:
         ax.set_visible(False)
+    scopes = list(dict.fromkeys(rows["scope"]))
+    palette = colormaps["tab20"]
+    colours = {scope: palette(i % 20) for i, scope in enumerate(s for s in scopes if s != "mpp")}
     for ax, (key, group) in zip(axes, groups, strict=False):
         for scope, lines in group.groupby("scope", sort=False):
             lines = lines.sort_values(x_field)
@@ -77,10 +82,12 @@ def sweep_figure(summary: pd.DataFrame, varied: Sequence[str], figure: str) -> F
                 marker="o",
                 markersize=3,
                 linewidth=2.4 if is_mpp else 1.2,
-                color="black" if is_mpp else None,
+                color="black" if is_mpp else colours[scope],
                 label="MPP" if is_mpp else str(scope),
             )
-            ax.fill_between(x, mean - half, mean + half, color=line.get_color(), alpha=0.18)
+            ax.fill_between(x, mean - half, mean + half, color=line.get_color(), alpha=0.12)
+            if pd.api.types.is_integer_dtype(lines[x_field]):
+                ax.xaxis.set_major_locator(MaxNLocator(integer=True))
         if others:
             key = key if isinstance(key, tuple) else (key,)
             ax.set_title(
