@@ -377,7 +377,8 @@ def sweep(
             with open_executor(jobs, scheduler) as executor, progress:
                 folder, result = write_sweep(
                     design, reps, seed, target, executor=executor, resume=resume is not None,
-                    figures=figure or DEFAULT_FIGURES, progress=advance, on_folder=kept.append,
+                    figures=figure or design.figures or DEFAULT_FIGURES, progress=advance,
+                    on_folder=kept.append,
                 )  # fmt: skip
         except KeyboardInterrupt:
             if kept:

@@ -144,17 +144,22 @@ def comparison_note(comparison: Comparison) -> str:
 
 def sweep_table(result: SweepResult) -> Table:
     """Return the MPP's headline figures per point of a sweep, as a rich table."""
-    out = Table(title=Text("MPP per point — mean per simulated day"), box=box.SIMPLE_HEAD)
-    out.add_column("point", justify="right")
+    out = Table(
+        title=Text("MPP per point — mean per simulated day"),
+        caption="wait: mean ± 95% half-width, minutes; p90: 90th percentile; busy: utilization",
+        title_justify="left",
+        caption_justify="left",
+        box=box.SIMPLE_HEAD,
+    )
     for field in result.varied:
-        short = ".".join(field.split(".")[-2:])  # the full paths are in points.parquet
+        short = field.split(".")[-1]  # the full paths are in points.parquet
         out.add_column(Text(short), justify="right", no_wrap=True)
-    for header in ("visitors", "lost", "mean wait", "p90 wait", "busy"):
+    for header in ("visitors", "lost", "wait", "p90", "busy"):
         out.add_column(header, justify="right", no_wrap=True)
     mpp = result.summary[result.summary["kind"] == "mpp"]
     for row in mpp.to_dict("records"):
         out.add_row(
-            *(Text(str(row[f])) for f in ("point", *result.varied)),
+            *(Text(str(row[f])) for f in result.varied),
             _number(row["arrivals"], ".0f"),
             _number(row["lost"], ".1f"),
             _number(row["wait_mean_min"], ".1f", row["wait_mean_min_ci95"]),

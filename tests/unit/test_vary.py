@@ -147,3 +147,14 @@ def test_sweep_file_mistakes_name_field_and_line(tmp_path):
     path.write_text(f"scenario: {GOOD}\nvary: {{a: 1}}\npoints: [{{a: 1}}]\n")
     with pytest.raises(ScenarioError, match="either vary"):
         design_from_file(path)
+
+
+def test_bundled_sweep_file_is_valid():
+    path = Path(__file__).resolve().parents[2] / "scenarios" / "sweeps" / "dukcapil_counters.yaml"
+    design = design_from_file(path)
+    assert len(design.points) == 21
+    assert design.points[0].settings == {
+        "agencies.dukcapil.counters.umum": 4,
+        "arrivals.daily_visitors": 1200.0,
+    }
+    assert design.figures == ("wait_p90_min", "lost", "utilization")
