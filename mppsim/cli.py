@@ -20,7 +20,14 @@ from typing import Annotated, Any
 import typer
 from rich import box
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    TextColumn,
+    TimeElapsedColumn,
+    TimeRemainingColumn,
+)
 from rich.table import Table
 
 from mppsim.errors import MppsimError, ScenarioError
@@ -365,6 +372,7 @@ def sweep(
         check_writable(target)
         kept: list[Any] = []
         progress = _progress(disable=not errors.is_terminal)
+        progress.columns = (*progress.columns, TimeRemainingColumn())
         task = progress.add_task("Sweep", total=len(design.points) * reps)
         started = time.perf_counter()
 
