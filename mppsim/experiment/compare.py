@@ -78,7 +78,8 @@ class Comparison:
     metrics : pandas.DataFrame
         One row per plan, replication and scope: ``plan, replication, scope, kind`` and
         every figure (normalised with ``per``), including ``counters``,
-        ``visitors_per_counter`` and ``within_standard``.
+        ``visitors_per_counter`` and ``within_standard``; walking only when a plan
+        has a layout.
     table : pandas.DataFrame
         One row per scope, figure and plan: ``scope, kind, figure, plan, mean, ci95``
         and, for every plan after the first, the paired difference to the first plan
@@ -202,6 +203,8 @@ def compare(
         ],
         ignore_index=True,
     )
+    if all(scenario.layout is None for scenario in scenarios):
+        metrics = metrics.drop(columns="walking_mean_min")  # nobody walks without a building
     return Comparison(
         tuple(plans),
         metrics,

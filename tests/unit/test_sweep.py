@@ -100,6 +100,7 @@ def test_compare_finds_more_counters(base):
     assert table.loc[("dukcapil", "visitors_per_counter", "tiny"), "mean"] == pytest.approx(
         table.loc[("dukcapil", "arrivals", "tiny"), "mean"] / 2
     )
+    assert "walking_mean_min" not in set(result.table["figure"])  # no layout in either plan
     tested = result.table["p_value"].notna()
     assert result.table.loc[tested, "p_holm"].ge(result.table.loc[tested, "p_value"]).all()
 
