@@ -408,7 +408,10 @@ def sweep(
 @app.command()
 def compare(
     scenarios: Annotated[
-        list[Path], typer.Argument(help="Two or more plans (scenario files).", show_default=False)
+        list[Path],
+        typer.Argument(
+            help="Two or more plans: scenario files or results folders.", show_default=False
+        ),
     ],
     replications: Annotated[int, typer.Option("--replications", "-r", min=2)] = 10,
     seed: Annotated[int, typer.Option(min=0, help="Root random seed.")] = 0,
@@ -420,23 +423,40 @@ def compare(
     scheduler: SchedulerOption = None,
     out: Annotated[Path | None, typer.Option(help="Folder; default results/compare/...")] = None,
 ) -> None:
-    """Run plans with the same visitors; print them side by side with paired differences."""
+    """Run plans with the same visitors; print them side by side with paired differences.
+
+    A results folder of mppsim run is read, not run again; scenario files then run
+    with its seed and replications.
+    """
     from datetime import datetime
 
     from mppsim.experiment.backends import open_executor
-    from mppsim.experiment.compare import compare as compare_plans
+    from mppsim.experiment.compare import compare_tables
+    from mppsim.experiment.sweep import run_points
     from mppsim.outdir import check_writable
-    from mppsim.report.comparison import comparison_note, comparison_tables, write_comparison
+    from mppsim.report.comparison import (
+        check_same_runs,
+        comparison_note,
+        comparison_tables,
+        read_run_folder,
+        write_comparison,
+    )
 
     with _user_errors():
         if len(scenarios) < 2:
-            raise MppsimError("compare needs at least two scenario files")
-        plans = [_load_scenario(path, None, False) for path in scenarios]
-        stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
-        target = out or Path("results") / "compare" / stamp
+            raise MppsimError("compare needs at least two scenario files or results folders")
+        folders = {i: read_run_folder(p) for i, p in enumerate(scenarios) if p.is_dir()}
+        plans = [folders[i].scenario if i in folders else _load_scenario(p, None, False)
+                 for i, p in enumerate(scenarios)]  # fmt: skip
+        if folders:  # the files run with the folders' seed and replications (same visitors)
+            seed, replications = check_same_runs(list(folders.values()), standard)
+        target = out or Path("results") / "compare" / datetime.now().strftime("%Y%m%d-%H%M%S")
         check_writable(target)
+        files = [plans[i] for i in range(len(plans)) if i not in folders]
         with open_executor(jobs, scheduler) as executor:
-            result = compare_plans(plans, replications, seed, executor, standard, per)
+            ran = iter(run_points(files, replications, seed, executor, standard_min=standard))
+        tables = [folders[i].metrics if i in folders else next(ran) for i in range(len(plans))]
+        result = compare_tables(plans, tables, replications, seed, standard, per)
         folder = write_comparison(result, plans, target)
         for table in comparison_tables(result):
             console.print(table)

@@ -26,7 +26,14 @@ from mppsim.stats.paired import holm, paired_difference
 if TYPE_CHECKING:
     from mppsim.scenario.schema import Scenario
 
-__all__ = ["DEMAND_FIGURES", "FIGURES", "INPUT_FIGURES", "Comparison", "compare"]
+__all__ = [
+    "DEMAND_FIGURES",
+    "FIGURES",
+    "INPUT_FIGURES",
+    "Comparison",
+    "compare",
+    "compare_tables",
+]
 
 FIGURES = (
     "counters",
@@ -196,6 +203,43 @@ def compare(
         for plan, scenario in zip(plans, scenarios, strict=True):
             _plan_table(scenario, _empty_scope_table(), plan, per)  # refuse before running
     tables = run_points(list(scenarios), replications, seed, executor, standard_min=standard_min)
+    return compare_tables(scenarios, tables, replications, seed, standard_min, per, plans)
+
+
+def compare_tables(
+    scenarios: Sequence[Scenario],
+    tables: Sequence[pd.DataFrame],
+    replications: int,
+    seed: int,
+    standard_min: float = LONG_WAIT_MIN,
+    per: float | None = None,
+    names: Sequence[str] | None = None,
+) -> Comparison:
+    """Set plans side by side from their per-replication tables (no simulation).
+
+    Parameters
+    ----------
+    scenarios : sequence of Scenario
+        The plans; the first is the reference.
+    tables : sequence of pandas.DataFrame
+        Per plan, one row per replication and scope with every figure and
+        ``within_standard`` (:func:`~mppsim.experiment.replications.replicate_scopes`,
+        or a results folder's ``metrics.parquet``), all run with the same seed.
+    replications, seed : int
+        How the tables were run.
+    standard_min : float
+        The service standard of ``within_standard``, minutes.
+    per : float, optional
+        Give visitor counts per this many residents.
+    names : sequence of str, optional
+        Plan names; default the scenarios' names.
+
+    Returns
+    -------
+    Comparison
+        As :func:`compare`.
+    """
+    plans = _unique_names(list(names) if names is not None else [s.name for s in scenarios])
     metrics = pd.concat(
         [
             _plan_table(scenario, table, plan, per)

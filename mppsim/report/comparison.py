@@ -15,6 +15,7 @@ import platform
 import shutil
 import tempfile
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -35,7 +36,14 @@ if TYPE_CHECKING:
     from mppsim.experiment.sweep import SweepResult
     from mppsim.scenario.schema import Scenario
 
-__all__ = ["COMPARISON_FILES", "comparison_tables", "sweep_table", "write_comparison"]
+__all__ = [
+    "COMPARISON_FILES",
+    "RunFolder",
+    "comparison_tables",
+    "read_run_folder",
+    "sweep_table",
+    "write_comparison",
+]
 
 COMPARISON_FILES = ("comparison.csv", "metrics.parquet", "manifest.json")
 """Written by every comparison, besides ``plans/<n>_<name>.yaml`` per plan."""
@@ -70,6 +78,89 @@ def _number(value: float, fmt: str, half: float | None = None, sign: bool = Fals
     if half is not None and math.isfinite(half) and half > 0:
         text += f" ± {format(half, fmt)}"
     return text
+
+
+@dataclass(frozen=True)
+class RunFolder:
+    """What a comparison needs from a run's results folder (no re-run).
+
+    Attributes
+    ----------
+    scenario : Scenario
+        The resolved scenario that ran (``scenario.yaml``).
+    metrics : pandas.DataFrame
+        ``metrics.parquet`` with ``within_standard`` (waits up to 15 minutes).
+    seed, replications : int
+        From ``manifest.json``.
+    """
+
+    scenario: Scenario
+    metrics: pd.DataFrame
+    seed: int
+    replications: int
+
+
+def read_run_folder(path: str | Path) -> RunFolder:
+    """Read a run's results folder for a comparison.
+
+    Parameters
+    ----------
+    path : str or pathlib.Path
+        A folder written by ``mppsim run`` (with ``metrics.parquet``).
+
+    Returns
+    -------
+    RunFolder
+        Its scenario, per-replication figures, seed and replications.
+
+    Raises
+    ------
+    MppsimError
+        When the folder lacks a file (a folder written before ``metrics.parquet``
+        existed must be run again).
+    """
+    folder = Path(path)
+    missing = [
+        name
+        for name in ("scenario.yaml", "manifest.json", "metrics.parquet")
+        if not (folder / name).is_file()
+    ]
+    if missing:
+        raise MppsimError(
+            f"{folder} is not a results folder that can be compared: it has no "
+            f"{', '.join(missing)} (run the scenario again with mppsim run)"
+        )
+    manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
+    metrics = pd.read_parquet(folder / "metrics.parquet")
+    metrics["within_standard"] = 1.0 - metrics["prob_wait_gt_15_min"]
+    scenario = mppsim.load_scenario(folder / "scenario.yaml")
+    return RunFolder(scenario, metrics, int(manifest["seed"]), int(manifest["replications"]))
+
+
+def check_same_runs(folders: Sequence[RunFolder], standard_min: float) -> tuple[int, int]:
+    """Return the (seed, replications) the folders share, or say why they cannot be paired.
+
+    Raises
+    ------
+    MppsimError
+        When the folders were run with different seeds or numbers of replications, or a
+        service standard other than 15 minutes is asked for (the folders hold the share
+        waiting over 15 minutes only).
+    """
+    runs = {(f.seed, f.replications) for f in folders}
+    if len(runs) > 1:
+        found = ", ".join(f"seed {s} with {r} replications" for s, r in sorted(runs))
+        raise MppsimError(
+            f"the results folders were run differently ({found}): paired differences need "
+            "the same seed and replications; run them again with -r and --seed"
+        )
+    if standard_min != 15:
+        raise MppsimError(
+            "results folders hold the share waiting over 15 minutes only: compare them with "
+            "--standard 15, or compare the scenario files"
+        )
+    ((seed, replications),) = runs
+    return seed, replications
 
 
 def comparison_tables(comparison: Comparison) -> list[Table]:

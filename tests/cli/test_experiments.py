@@ -163,3 +163,26 @@ def test_dask_cluster_gives_the_same_tables_as_a_pool_and_one_process():
     for other in (local, dask):
         pdt.assert_frame_equal(alone.points, other.points)
         pdt.assert_frame_equal(alone.summary, other.summary)
+
+
+def test_compare_reads_results_folders_without_a_rerun(in_tmp):
+    run = runner.invoke(app, ["run", str(GOOD), "-r", "4", "--seed", "3", "--out", "a", "--quiet"])
+    assert run.exit_code == 0, run.output
+    # the folder against its own scenario file, which runs with the folder's seed and
+    # replications: the same visitors, so every difference is exactly 0
+    result = runner.invoke(app, ["compare", "a", str(GOOD), "--jobs", "1", "--out", "cmp"])
+    assert result.exit_code == 0, result.output
+    table = pd.read_csv(in_tmp / "cmp" / "comparison.csv")
+    second = table[table["plan"] == "tiny#2"]
+    assert len(second) > 20
+    assert (second["diff"] == 0).all()
+    manifest = json.loads((in_tmp / "cmp" / "manifest.json").read_text())
+    assert (manifest["seed"], manifest["replications"]) == (3, 4)
+    other = runner.invoke(app, ["run", str(GOOD), "-r", "5", "--out", "b", "--quiet"])
+    assert other.exit_code == 0
+    result = runner.invoke(app, ["compare", "a", "b"])
+    assert result.exit_code == 2
+    assert "run differently" in result.output
+    result = runner.invoke(app, ["compare", "a", str(GOOD), "--standard", "10"])
+    assert result.exit_code == 2
+    assert "--standard 15" in result.output
