@@ -8,6 +8,7 @@ is given (``pip install "mppsim[dask]"``).
 from __future__ import annotations
 
 import os
+import signal
 from collections.abc import Iterator
 from concurrent.futures import Executor, ProcessPoolExecutor
 from contextlib import contextmanager
@@ -67,5 +68,21 @@ def open_executor(
     if jobs <= 1:
         yield None
         return
-    with ProcessPoolExecutor(max_workers=jobs) as pool:
+    pool = ProcessPoolExecutor(max_workers=jobs, initializer=_leave_interrupts_to_the_parent)
+    try:
         yield pool
+    except BaseException:
+        # Ctrl-C or an error: drop what has not started and do not wait for the rest
+        # (a chunk in flight is at most a few simulated days)
+        pool.shutdown(wait=False, cancel_futures=True)
+        raise
+    pool.shutdown(wait=True)
+
+
+def _leave_interrupts_to_the_parent() -> None:
+    """Worker initializer: Ctrl-C reaches the whole process group; only the parent acts.
+
+    A worker that dies of it mid-task would leave the pool broken or waiting; the
+    parent instead stops submitting, keeps the finished points and exits.
+    """
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
