@@ -18,7 +18,14 @@ from typing import Annotated, Any
 
 import typer
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    TextColumn,
+    TimeElapsedColumn,
+    TimeRemainingColumn,
+)
 from rich.text import Text
 
 from mppsim.errors import MppsimError, ScenarioError
@@ -416,6 +423,147 @@ def new(
             ),
             soft_wrap=True,
         )
+
+
+JobsOption = Annotated[
+    int | None, typer.Option(min=1, help="Local worker processes; default: every core.")
+]
+SchedulerOption = Annotated[
+    str | None,
+    typer.Option(help="Run on a Dask cluster: its scheduler, e.g. tcp://10.0.0.5:8786."),
+]
+
+
+@app.command()
+def sweep(
+    scenario: Annotated[
+        Path, typer.Argument(help="Scenario file, or a sweep file.", show_default=False)
+    ],
+    vary: Annotated[
+        list[str] | None,
+        typer.Option(help="Field and values: path=4,5,6 or path=4..10 or path=x0.8,x1.2."),
+    ] = None,
+    replications: Annotated[
+        int | None, typer.Option("--replications", "-r", min=1, help="Per point; default 10.")
+    ] = None,
+    seed: Annotated[int | None, typer.Option(min=0, help="Root seed; default 0.")] = None,
+    set_: SetOption = None,
+    jobs: JobsOption = None,
+    scheduler: SchedulerOption = None,
+    out: Annotated[Path | None, typer.Option(help="Folder; default results/sweeps/...")] = None,
+    resume: Annotated[Path | None, typer.Option(help="Continue the sweep of this folder.")] = None,
+    figure: Annotated[list[str] | None, typer.Option(help="Figure to plot (repeatable).")] = None,
+) -> None:
+    """Run a scenario over a grid of values, keeping every finished point."""
+    import time
+    from datetime import datetime
+
+    from mppsim.experiment.backends import open_executor
+    from mppsim.outdir import check_writable
+    from mppsim.report.comparison import sweep_table
+    from mppsim.report.sweepfolder import write_sweep
+    from mppsim.report.sweepplots import DEFAULT_FIGURES
+    from mppsim.scenario.vary import load_design
+
+    with _user_errors():
+        design = load_design(scenario, vary or (), set_ or ())
+        reps = replications or design.replications or 10
+        seed = seed if seed is not None else (design.seed or 0)
+        stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
+        target = resume or out or Path("results") / "sweeps" / f"{design.base.name}-{stamp}"
+        check_writable(target)
+        kept: list[Any] = []
+        progress = _progress(disable=not errors.is_terminal)
+        progress.columns = (*progress.columns, TimeRemainingColumn())
+        task = progress.add_task("Sweep", total=len(design.points) * reps)
+        started = time.perf_counter()
+
+        def advance(points: int, runs: int) -> None:
+            rate = runs / max(time.perf_counter() - started, 1e-9)
+            label = f"Sweep: {points}/{len(design.points)} points, {rate:.1f} runs/s"
+            progress.update(task, completed=runs, description=label)
+
+        try:
+            with open_executor(jobs, scheduler) as executor, progress:
+                folder, result = write_sweep(
+                    design, reps, seed, target, executor=executor, resume=resume is not None,
+                    figures=figure or design.figures or DEFAULT_FIGURES, progress=advance,
+                    on_folder=kept.append,
+                )  # fmt: skip
+        except KeyboardInterrupt:
+            if kept:
+                done = len(kept[0].completed())
+                errors.print(
+                    f"Interrupted: {done} of {len(design.points)} points are kept in "
+                    f"{kept[0].partial}; continue with --resume {kept[0].target}",
+                    markup=False, emoji=False, highlight=False, soft_wrap=True,
+                )  # fmt: skip
+            raise typer.Exit(code=130) from None
+        console.print(sweep_table(result))
+        console.print(
+            f"{len(design.points)} points x {reps} replications, seed {seed}, "
+            f"{time.perf_counter() - started:.1f} s. Results: {folder}",
+            markup=False, emoji=False, highlight=False, soft_wrap=True,
+        )  # fmt: skip
+
+
+@app.command()
+def compare(
+    scenarios: Annotated[
+        list[Path],
+        typer.Argument(
+            help="Two or more plans: scenario files or results folders.", show_default=False
+        ),
+    ],
+    replications: Annotated[int, typer.Option("--replications", "-r", min=2)] = 10,
+    seed: Annotated[int, typer.Option(min=0, help="Root random seed.")] = 0,
+    standard: Annotated[float, typer.Option(min=0, help="Service standard, minutes.")] = 15.0,
+    per: Annotated[
+        float | None, typer.Option(min=1, help="Visitor counts per this many residents.")
+    ] = None,
+    jobs: JobsOption = None,
+    scheduler: SchedulerOption = None,
+    out: Annotated[Path | None, typer.Option(help="Folder; default results/compare/...")] = None,
+) -> None:
+    """Run plans with the same visitors; print them side by side with paired differences.
+
+    A results folder of mppsim run is read, not run again; scenario files then run
+    with its seed and replications.
+    """
+    from datetime import datetime
+
+    from mppsim.experiment.backends import open_executor
+    from mppsim.experiment.compare import compare_tables
+    from mppsim.experiment.sweep import run_points
+    from mppsim.outdir import check_writable
+    from mppsim.report.comparison import (
+        check_same_runs,
+        comparison_note,
+        comparison_tables,
+        read_run_folder,
+        write_comparison,
+    )
+
+    with _user_errors():
+        if len(scenarios) < 2:
+            raise MppsimError("compare needs at least two scenario files or results folders")
+        folders = {i: read_run_folder(p) for i, p in enumerate(scenarios) if p.is_dir()}
+        plans = [folders[i].scenario if i in folders else _load_scenario(p, None, False)
+                 for i, p in enumerate(scenarios)]  # fmt: skip
+        if folders:  # the files run with the folders' seed and replications (same visitors)
+            seed, replications = check_same_runs(list(folders.values()), standard)
+        target = out or Path("results") / "compare" / datetime.now().strftime("%Y%m%d-%H%M%S")
+        check_writable(target)
+        files = [plans[i] for i in range(len(plans)) if i not in folders]
+        with open_executor(jobs, scheduler) as executor:
+            ran = iter(run_points(files, replications, seed, executor, standard_min=standard))
+        tables = [folders[i].metrics if i in folders else next(ran) for i in range(len(plans))]
+        result = compare_tables(plans, tables, replications, seed, standard, per)
+        folder = write_comparison(result, plans, target)
+        for table in comparison_tables(result):
+            console.print(table)
+        for line in (comparison_note(result), f"Results: {folder}"):
+            console.print(line, markup=False, emoji=False, highlight=False, soft_wrap=True)
 
 
 def _cell(scope: dict[str, Any], key: str, fmt: str, ci: bool = False) -> str:

@@ -1,9 +1,10 @@
 """The results folder of a run, written completely or not at all.
 
 ``write_run`` writes ``scenario.yaml``, ``manifest.json``, ``summary.json``,
-``visits.parquet`` and ``timeseries.parquet`` into a hidden temporary folder
-beside the destination and renames it into place only when every file is
-written, so an error or an interrupted run leaves no half-written folder.
+``metrics.parquet`` (one row per replication and scope), ``visits.parquet`` and
+``timeseries.parquet`` into a hidden temporary folder beside the destination and
+renames it into place only when every file is written, so an error or an
+interrupted run leaves no half-written folder.
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ import simpy
 import mppsim
 from mppsim.errors import MppsimError
 from mppsim.outdir import folder_mode
+from mppsim.tables import scope_kinds, scope_table
 from mppsim.yamlwrite import dump_yaml
 
 if TYPE_CHECKING:
@@ -43,6 +45,7 @@ RESULT_FILES = (
     "scenario.yaml",
     "manifest.json",
     "summary.json",
+    "metrics.parquet",
     "visits.parquet",
     "timeseries.parquet",
 )
@@ -107,6 +110,8 @@ def write_run(
         (partial / "scenario.yaml").write_text(scenario_yaml(run.scenario), encoding="utf-8")
         write_json(partial / "manifest.json", manifest(run, [*(extras or {})]))
         write_json(partial / "summary.json", run.summary)
+        metrics = scope_table(run.metrics, run.zone_metrics, scope_kinds(run.summary))
+        metrics.to_parquet(partial / "metrics.parquet", index=False)
         run.visits.to_parquet(partial / "visits.parquet", index=False)
         run.timeseries.to_parquet(partial / "timeseries.parquet", index=False)
         for name, write in (extras or {}).items():

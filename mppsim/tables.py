@@ -8,16 +8,22 @@ the start of the horizon in steady-state mode).
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import Any
+
 import pandas as pd
 
 __all__ = [
     "KINDS",
     "OUTCOMES",
     "REASONS",
+    "SCOPE_KINDS",
     "SERIES_KINDS",
     "TIMESERIES_COLUMNS",
     "VISIT_COLUMNS",
     "empty_visits",
+    "scope_kinds",
+    "scope_table",
 ]
 
 OUTCOMES = ("served", "balked", "reneged", "turned_away", "no_show")
@@ -32,6 +38,10 @@ KINDS = ("kiosk", "info_desk", "agency")
 """What a station is."""
 
 SERIES_KINDS = (*KINDS, "zone")
+
+SCOPE_KINDS = ("mpp", *KINDS, "zone")
+"""What a row of a scope table (``metrics.parquet``, a sweep's ``points.parquet``) is
+about: the whole MPP, a station, or a zone of the building."""
 """What a time series describes: a station, or a zone of the building."""
 
 VISIT_COLUMNS: dict[str, str] = {
@@ -71,3 +81,60 @@ TIMESERIES_COLUMNS: dict[str, str] = {
 def empty_visits() -> pd.DataFrame:
     """Return an empty visits table with the declared dtypes."""
     return pd.DataFrame({c: pd.Series(dtype=t) for c, t in VISIT_COLUMNS.items()})
+
+
+def scope_kinds(summary: Mapping[str, Any]) -> dict[str, str]:
+    """Return the kind of every station scope of a run, read from its summary.
+
+    Parameters
+    ----------
+    summary : mapping
+        summary.json's content (``RunResult.summary``).
+
+    Returns
+    -------
+    dict of str to str
+        ``"mpp"`` for the MPP, ``"agency"`` for each agency, and ``"kiosk"`` or
+        ``"info_desk"`` for those stations.
+    """
+    kinds = {"mpp": "mpp"}
+    kinds.update(dict.fromkeys(summary.get("agencies", {}), "agency"))
+    kinds.update({name: name for name in ("kiosk", "info_desk") if name in summary})
+    return kinds
+
+
+def scope_table(
+    metrics: pd.DataFrame, zones: pd.DataFrame | None, kinds: Mapping[str, str]
+) -> pd.DataFrame:
+    """Bind station and zone figures into one table, one row per replication and scope.
+
+    Every figure of summary.json gets a column: the station figures (of the MPP, each
+    agency, the kiosk and the information desk), then the zone figures; a figure that
+    does not apply to a scope is NaN. ``kind`` (one of :data:`SCOPE_KINDS`) tells a zone
+    from an agency of the same name.
+
+    Parameters
+    ----------
+    metrics : pandas.DataFrame
+        ``replication, scope`` and the station figures (``RunResult.metrics``).
+    zones : pandas.DataFrame or None
+        ``replication, scope`` and the zone figures (``RunResult.zone_metrics``).
+    kinds : mapping of str to str
+        Kind of each station scope (:func:`scope_kinds`); zones get ``"zone"``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``replication, scope, kind`` and the figures, sorted by replication (stable:
+        within a replication the MPP and the stations in their order, then the zones).
+    """
+    keys = ["replication", "scope"]
+    figures = [c for c in metrics.columns if c not in keys]
+    parts = [metrics.assign(kind=metrics["scope"].map(dict(kinds)).fillna("agency"))]
+    if zones is not None and len(zones):
+        figures += [c for c in zones.columns if c not in keys and c not in figures]
+        parts.append(zones.assign(kind="zone"))
+    table = pd.concat(parts, ignore_index=True).reindex(columns=[*keys, "kind", *figures])
+    table = table.astype({"replication": "int64", "scope": str, "kind": str})
+    table = table.astype(dict.fromkeys(figures, "float64"))
+    return table.sort_values("replication", kind="stable", ignore_index=True)

@@ -11,7 +11,7 @@ from __future__ import annotations
 import math
 import time
 from collections import deque
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Executor, Future
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -26,6 +26,7 @@ from mppsim.model.engine import ReplicationResult, simulate_spec
 from mppsim.model.spec import ModelSpec
 from mppsim.stats.intervals import summarize
 from mppsim.stats.metrics import (
+    LONG_WAIT_MIN,
     METRICS,
     ZONE_METRICS,
     StationWindow,
@@ -33,12 +34,20 @@ from mppsim.stats.metrics import (
     timeseries,
     zone_metrics,
 )
-from mppsim.tables import KINDS, empty_visits
+from mppsim.tables import KINDS, empty_visits, scope_table
 
 if TYPE_CHECKING:
     from mppsim.scenario.schema import Scenario
 
-__all__ = ["RunResult", "iter_replications", "run", "run_summary", "simulate", "summary_dict"]
+__all__ = [
+    "RunResult",
+    "iter_replications",
+    "replicate_scopes",
+    "run",
+    "run_summary",
+    "simulate",
+    "summary_dict",
+]
 
 
 @dataclass(frozen=True)
@@ -116,7 +125,14 @@ Replicated = tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame, "pd.DataFrame | Non
 """What one replication hands back: visits, time series, metrics, zone metrics."""
 
 
-def _replicate(spec: ModelSpec, seed: int, replication: int) -> Replicated:
+def _replicate(
+    spec: ModelSpec,
+    seed: int,
+    replication: int,
+    *,
+    with_series: bool = True,
+    long_wait_min: float = LONG_WAIT_MIN,
+) -> Replicated:
     """Task run by a worker: one replication and its per-replication tables."""
     result = simulate_spec(spec, seed, replication)
     windows = station_windows(spec)
@@ -129,6 +145,7 @@ def _replicate(spec: ModelSpec, seed: int, replication: int) -> Replicated:
         windows,
         arrival_window=arrival_window,
         waiting_at_close=result.waiting_at_close,
+        long_wait_min=long_wait_min,
     )
     metrics.insert(0, "replication", replication)
     edges = _bin_edges(spec, result)
@@ -143,8 +160,51 @@ def _replicate(spec: ModelSpec, seed: int, replication: int) -> Replicated:
         zones = zone_metrics(result.zone_levels, seats, window=window, peak_window=peak)
         zones.insert(0, "replication", replication)
     zone_levels = result.zone_levels if spec.layout is not None else None
-    series = timeseries(result.levels, windows, edges, replication, zone_levels, seats)
+    series = None
+    if with_series:
+        series = timeseries(result.levels, windows, edges, replication, zone_levels, seats)
     return result.visits, series, metrics, zones
+
+
+def replicate_scopes(
+    spec: ModelSpec, seed: int, replications: Sequence[int], standard_min: float = LONG_WAIT_MIN
+) -> pd.DataFrame:
+    """Run some replications and return only their per-scope figures.
+
+    The task of sweeps and comparisons: several replications per task keep scheduling
+    cheap next to a simulated day, and no visit or time-series table is built or sent.
+
+    Parameters
+    ----------
+    spec : ModelSpec
+        The compiled model.
+    seed : int
+        Root seed.
+    replications : sequence of int
+        Replication indices; replication ``r`` is the same in every run of `seed`.
+    standard_min : float, optional
+        Service standard, minutes: the column ``within_standard`` is the share of served
+        visitors (requests) who waited at most this long. With a standard other than 15
+        minutes, ``prob_wait_gt_15_min`` is left NaN (it would count the other standard).
+
+    Returns
+    -------
+    pandas.DataFrame
+        :func:`mppsim.tables.scope_table` of these replications, in their order, and
+        ``within_standard``.
+    """
+    kinds = {"mpp": "mpp", **{s.name: KINDS[s.kind] for s in spec.stations}}
+    parts = []
+    for r in replications:
+        _, _, metrics, zones = _replicate(
+            spec, seed, r, with_series=False, long_wait_min=standard_min
+        )
+        table = scope_table(metrics, zones, kinds)
+        table["within_standard"] = 1.0 - table["prob_wait_gt_15_min"]
+        if standard_min != LONG_WAIT_MIN:
+            table["prob_wait_gt_15_min"] = np.nan
+        parts.append(table)
+    return pd.concat(parts, ignore_index=True)
 
 
 def _bin_edges(spec: ModelSpec, result: ReplicationResult) -> np.ndarray:

@@ -26,7 +26,7 @@ from mppsim.experiment.replications import iter_replications, run_summary
 from mppsim.model.compile import compile_scenario
 from mppsim.results import default_out_dir, manifest, scenario_yaml, write_json
 from mppsim.resultsdir import PartialFolder, TableParts
-from mppsim.tables import empty_visits
+from mppsim.tables import empty_visits, scope_kinds, scope_table
 
 if TYPE_CHECKING:
     from mppsim.scenario.schema import Scenario
@@ -153,6 +153,8 @@ def run_to_folder(
             (partial.path / "scenario.yaml").write_text(scenario_yaml(scenario), encoding="utf-8")
             write_json(partial.path / "manifest.json", manifest(result, [*files]))  # type: ignore[arg-type]
             write_json(partial.path / "summary.json", summary)
+            scopes = scope_table(metric_table, zone_table, scope_kinds(summary))
+            scopes.to_parquet(partial.path / "metrics.parquet", index=False)
             visits.combine(empty_visits())
             series.combine()
             for name, write in files.items():

@@ -22,7 +22,14 @@ from mppsim.scenario.yamlread import (
     resolve_plain_scalar,
 )
 
-__all__ = ["OVERRIDE_SOURCE", "apply_overrides", "created_by_typo", "parse_override", "shorten"]
+__all__ = [
+    "OVERRIDE_SOURCE",
+    "apply_overrides",
+    "created_by_typo",
+    "parse_override",
+    "shorten",
+    "split_override",
+]
 
 OVERRIDE_SOURCE = "--set"
 """``source`` of a ScenarioError raised for a bad override."""
@@ -169,6 +176,39 @@ def parse_override(text: str) -> tuple[KeyPath, Any]:
             [Issue(shorten(text), None, f"bad --set option: {exc}; {_EXAMPLE}")],
         ) from None
     return path, _parse_value(text[equals + 1 :], text)
+
+
+def split_override(text: str, option: str = OVERRIDE_SOURCE) -> tuple[KeyPath, str]:
+    """Split ``"path=values"`` into a key path and the value text, unparsed.
+
+    Parameters
+    ----------
+    text : str
+        E.g. ``"agencies.dukcapil.counters.umum=4..10"``; the path as in
+        :func:`parse_override`.
+    option : str, optional
+        The option's name in messages, e.g. ``"--vary"``.
+
+    Returns
+    -------
+    path : tuple of str or int
+        The keys.
+    values : str
+        Everything after the first ``=`` that ends the path.
+
+    Raises
+    ------
+    ScenarioError
+        Source `option`, field = ``text``, when the path is malformed.
+    """
+    try:
+        path, equals = _parse_path(text)
+    except _MalformedError as exc:
+        example = _EXAMPLE.replace("path=value", "path=values").replace("=4", "=4,5,6")
+        raise ScenarioError(
+            option, [Issue(text, None, f"bad {option} option: {exc}; {example}")]
+        ) from None
+    return path, text[equals + 1 :]
 
 
 def _fail(path: Sequence[str | int], message: str, text: str) -> ScenarioError:

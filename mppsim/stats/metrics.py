@@ -29,6 +29,7 @@ from mppsim.tables import OUTCOMES, SERIES_KINDS
 
 __all__ = [
     "COUNT_METRICS",
+    "LONG_WAIT_MIN",
     "METRICS",
     "ZONE_METRICS",
     "StationWindow",
@@ -58,6 +59,7 @@ METRICS = (
 """Per-replication figures, in summary order (summary.json adds ``_ci95`` half-widths)."""
 
 LONG_WAIT_MIN = 15.0
+"""Minutes: ``prob_wait_gt_15_min`` counts served visitors who waited longer."""
 
 
 @dataclass(frozen=True)
@@ -82,6 +84,7 @@ def replication_metrics(
     *,
     arrival_window: tuple[float, float] = (-np.inf, np.inf),
     waiting_at_close: Mapping[str, int] | None = None,
+    long_wait_min: float = LONG_WAIT_MIN,
 ) -> pd.DataFrame:
     """Return the headline figures of one replication, one row per scope.
 
@@ -97,6 +100,9 @@ def replication_metrics(
         Only visitors arriving in ``[start, end)`` count (the warm-up is cut off).
     waiting_at_close : mapping of str to int, optional
         Visitors waiting at each agency at its closing time.
+    long_wait_min : float, optional
+        The wait, in minutes, that ``prob_wait_gt_15_min`` counts served visitors above
+        (15; a service standard of another length changes it).
 
     Returns
     -------
@@ -149,7 +155,7 @@ def replication_metrics(
     }
     categories = list(rows["station"].cat.categories)
 
-    result = [_mpp_row(rows, logs, stations, windows, last_end, waiting_at_close)]
+    result = [_mpp_row(rows, logs, stations, windows, last_end, waiting_at_close, long_wait_min)]
     for name, window in stations.items():
         units = requests if window.kind == "agency" else legs
         mask = units["station"] == (categories.index(name) if name in categories else -1)
@@ -159,6 +165,7 @@ def replication_metrics(
             units["ticket_min"][mask],
             units["end_min"][mask],
             units["walk_min"][mask],
+            long_wait_min,
         )
         row.update(_levels(logs[name], windows[name]))
         row["still_waiting_at_close"] = float(waiting_at_close.get(name, 0))
@@ -199,7 +206,12 @@ def _split_levels(levels: pd.DataFrame, stations: Mapping[str, StationWindow]) -
 
 
 def _tally(
-    code: np.ndarray, wait: np.ndarray, ticket: np.ndarray, end: np.ndarray, walk: np.ndarray
+    code: np.ndarray,
+    wait: np.ndarray,
+    ticket: np.ndarray,
+    end: np.ndarray,
+    walk: np.ndarray,
+    long_wait_min: float = LONG_WAIT_MIN,
 ) -> dict[str, float]:
     """Count outcomes and summarize waits of requests (or visitors, or legs)."""
     counts = np.bincount(code.astype(np.int64), minlength=len(OUTCOMES))
@@ -216,7 +228,7 @@ def _tally(
             "wait_p50_min": float(p50),
             "wait_p90_min": float(p90),
             "wait_p95_min": float(p95),
-            "prob_wait_gt_15_min": float(np.mean(waits > LONG_WAIT_MIN)),
+            "prob_wait_gt_15_min": float(np.mean(waits > long_wait_min)),
             "sojourn_mean_min": float((end[served] - ticket[served]).mean()),
         }
     else:
@@ -264,6 +276,7 @@ def _mpp_row(
     windows: dict[str, tuple[float, float]],
     last_end: pd.Series,
     waiting_at_close: Mapping[str, int],
+    long_wait_min: float = LONG_WAIT_MIN,
 ) -> dict[str, float | str]:
     """Return the whole MPP's row: visitors, and levels summed over agencies."""
     # one entry per visitor (ids are 0..n-1); a visitor's outcome is that of their first
@@ -287,7 +300,14 @@ def _mpp_row(
     np.maximum.at(end, visitor, rows["end_min"].to_numpy())
     row: dict[str, float | str] = {
         "scope": "mpp",
-        **_tally(code[present], wait[present], arrival[present], end[present], walk[present]),
+        **_tally(
+            code[present],
+            wait[present],
+            arrival[present],
+            end[present],
+            walk[present],
+            long_wait_min,
+        ),
     }
     agencies = [name for name, w in stations.items() if w.kind == "agency"]
     totals = np.array([_busy_on_duty(logs[a], windows[a]) for a in agencies]).reshape(-1, 2)

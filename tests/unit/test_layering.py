@@ -52,7 +52,8 @@ ALLOWED = {
     "scenario": {"base", "specs"},
     "model": {"base", "specs"},
     "stats": {"base"},
-    "experiment": {"base", "specs", "model", "stats"},
+    # sweeps build each point's scenario through the scenario layer (validated like a file)
+    "experiment": {"base", "specs", "scenario", "model", "stats"},
     "results": {"base", "api"},  # the package root only for __version__
     # a run written straight into its results folder: replications, then the files
     "folder": {"base", "specs", "model", "stats", "experiment", "results", "api"},
