@@ -200,7 +200,7 @@ def run(
     from mppsim.experiment.executors import stop_signals, worker_pool
     from mppsim.experiment.streaming import run_to_folder
     from mppsim.outdir import check_writable
-    from mppsim.report.build import resolve_report_lang
+    from mppsim.report.build import resolve_report_lang, scenario_language
     from mppsim.report.folder import picture_files
     from mppsim.report.terminal import print_run
     from mppsim.results import default_out_dir
@@ -208,7 +208,7 @@ def run(
 
     with _user_errors():
         loaded = _load_scenario(scenario, set_, strict)
-        chosen = resolve_report_lang(lang, loaded.language)  # a wrong --lang stops here
+        chosen = resolve_report_lang(lang, scenario_language(loaded))  # a wrong --lang stops
         check_budget(loaded, str(scenario), jobs=jobs, replications=replications)
         target = out if out is not None else default_out_dir(loaded)
         check_writable(target)  # before the simulation, not after it

@@ -16,7 +16,7 @@ import contextlib
 import math
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import jinja2
 
@@ -36,9 +36,29 @@ from mppsim.report.figures import (
 from mppsim.report.floorplan import floor_plan_figure
 from mppsim.report.i18n import Texts, resolve_lang
 
-__all__ = ["REPORT_FILE", "build_report", "report_context", "resolve_report_lang"]
+if TYPE_CHECKING:
+    from mppsim.scenario.schema import Scenario
+
+__all__ = [
+    "REPORT_FILE",
+    "build_report",
+    "report_context",
+    "resolve_report_lang",
+    "scenario_language",
+]
 
 REPORT_FILE = "report.html"
+
+
+def scenario_language(scenario: Scenario) -> str | None:
+    """Return the language a scenario asks for, or None.
+
+    Its ``language`` if given, else Bahasa Indonesia for a scenario with a ``city``
+    block (an Indonesian city or regency); a scenario with neither gets None (English).
+    """
+    if scenario.language is not None:
+        return scenario.language
+    return "id" if scenario.city is not None else None
 
 
 def resolve_report_lang(lang: str | None, scenario_language: str | None) -> str:
@@ -71,7 +91,7 @@ def build_report(results_dir: str | Path, lang: str | None = None) -> Path:
         cannot be written.
     """
     folder = rd.read_results(results_dir)
-    chosen = resolve_report_lang(lang, folder.scenario.language)
+    chosen = resolve_report_lang(lang, scenario_language(folder.scenario))
     html = render_report(folder, chosen)
     target = folder.path / REPORT_FILE
     partial = folder.path / f".{REPORT_FILE}.partial"
