@@ -12,8 +12,6 @@ from __future__ import annotations
 import hashlib
 import json
 import platform
-import shutil
-import tempfile
 from collections.abc import Callable, Mapping
 from datetime import datetime
 from pathlib import Path
@@ -25,7 +23,7 @@ import simpy
 
 import mppsim
 from mppsim.errors import MppsimError
-from mppsim.outdir import folder_mode
+from mppsim.resultsdir import PartialFolder
 from mppsim.tables import scope_kinds, scope_table
 from mppsim.yamlwrite import dump_yaml
 
@@ -99,38 +97,21 @@ def write_run(
         The folder written.
     """
     target = Path(out_dir) if out_dir is not None else default_out_dir(run.scenario)
-    target = _free_name(target)
-    try:
-        target.parent.mkdir(parents=True, exist_ok=True)
-        partial = Path(tempfile.mkdtemp(prefix=f".{target.name}.partial-", dir=target.parent))
-        partial.chmod(folder_mode())  # mkdtemp makes it private; the folder is the user's
-    except OSError as error:
-        raise MppsimError(f"could not create the results folder {target}: {error}") from None
-    try:
-        (partial / "scenario.yaml").write_text(scenario_yaml(run.scenario), encoding="utf-8")
-        write_json(partial / "manifest.json", manifest(run, [*(extras or {})]))
-        write_json(partial / "summary.json", run.summary)
-        metrics = scope_table(run.metrics, run.zone_metrics, scope_kinds(run.summary))
-        metrics.to_parquet(partial / "metrics.parquet", index=False)
-        run.visits.to_parquet(partial / "visits.parquet", index=False)
-        run.timeseries.to_parquet(partial / "timeseries.parquet", index=False)
-        for name, write in (extras or {}).items():
-            write(partial / name)
-        partial.rename(target)
-    except BaseException as error:
-        shutil.rmtree(partial, ignore_errors=True)
-        if isinstance(error, OSError):
+    with PartialFolder(target) as folder:
+        partial = folder.path
+        try:
+            (partial / "scenario.yaml").write_text(scenario_yaml(run.scenario), encoding="utf-8")
+            write_json(partial / "manifest.json", manifest(run, [*(extras or {})]))
+            write_json(partial / "summary.json", run.summary)
+            metrics = scope_table(run.metrics, run.zone_metrics, scope_kinds(run.summary))
+            metrics.to_parquet(partial / "metrics.parquet", index=False)
+            run.visits.to_parquet(partial / "visits.parquet", index=False)
+            run.timeseries.to_parquet(partial / "timeseries.parquet", index=False)
+            for name, write in (extras or {}).items():
+                write(partial / name)
+        except OSError as error:
             raise MppsimError(f"could not write the results folder {target}: {error}") from None
-        raise
-    return target
-
-
-def _free_name(target: Path) -> Path:
-    candidate, n = target, 1
-    while candidate.exists():
-        n += 1
-        candidate = target.with_name(f"{target.name}-{n}")
-    return candidate
+        return folder.commit()
 
 
 def manifest(run: RunResult, extras: list[str]) -> dict[str, Any]:

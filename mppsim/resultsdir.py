@@ -35,6 +35,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from mppsim.errors import MppsimError
+from mppsim.outdir import folder_mode
 
 __all__ = [
     "PARTIAL_MARKER",
@@ -113,6 +114,8 @@ class PartialFolder:
     target : path
         The results folder wanted. If it exists when the folder is committed, a
         suffix ``-2``, ``-3``, ... is added.
+    what : str
+        What the folder is, for messages ("results folder", "folder").
 
     Attributes
     ----------
@@ -120,8 +123,9 @@ class PartialFolder:
         The temporary folder (inside ``with``).
     """
 
-    def __init__(self, target: str | os.PathLike[str]) -> None:
+    def __init__(self, target: str | os.PathLike[str], what: str = "results folder") -> None:
         self.target = Path(target)
+        self.what = what
         self.path: Path = self.target  # set in __enter__
         self.committed: Path | None = None
 
@@ -145,9 +149,7 @@ class PartialFolder:
         except OSError as error:
             if self.path != self.target:
                 shutil.rmtree(self.path, ignore_errors=True)
-            raise MppsimError(
-                f"could not create the results folder {self.target}: {error}"
-            ) from None
+            raise MppsimError(f"could not create the {self.what} {self.target}: {error}") from None
         return self
 
     def commit(self) -> Path:
@@ -165,9 +167,7 @@ class PartialFolder:
         """
         try:
             (self.path / PARTIAL_MARKER).unlink()
-            umask = os.umask(0o022)
-            os.umask(umask)
-            self.path.chmod(0o777 & ~umask)  # mkdtemp made it private to this user
+            self.path.chmod(folder_mode())  # mkdtemp made it private to this user
             for _ in range(100):
                 target = free_name(self.target)
                 try:
@@ -180,9 +180,7 @@ class PartialFolder:
                 return target
             raise OSError(f"no free name next to {self.target}")
         except OSError as error:
-            raise MppsimError(
-                f"could not write the results folder {self.target}: {error}"
-            ) from None
+            raise MppsimError(f"could not write the {self.what} {self.target}: {error}") from None
 
     def __exit__(
         self,

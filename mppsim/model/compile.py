@@ -216,14 +216,7 @@ def _agency_station(
             balk_queue_length=balk_limit,
         )
     assert scenario.calendar is not None
-    hours = agency.hours
-    open_min = hours.open if hours and hours.open is not None else day.open
-    close_min = hours.close if hours and hours.close is not None else day.close
-    cutoff = day.ticket_cutoff if day.ticket_cutoff is not None else day.close
-    if hours and hours.ticket_cutoff is not None:
-        cutoff = hours.ticket_cutoff
-    elif hours and hours.close is not None:
-        cutoff = min(cutoff, hours.close)
+    open_min, close_min, cutoff = agency.hours_on(day)
     day_type = scenario.calendar.day_type
     is_open = n_servers > 0 and (agency.days is None or day_type in agency.days)
     breaks = []

@@ -12,8 +12,6 @@ from __future__ import annotations
 import json
 import math
 import platform
-import shutil
-import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -28,8 +26,8 @@ from rich.text import Text
 
 import mppsim
 from mppsim.errors import MppsimError
-from mppsim.outdir import folder_mode
 from mppsim.results import scenario_hash, scenario_yaml
+from mppsim.resultsdir import PartialFolder
 
 if TYPE_CHECKING:
     from mppsim.experiment.compare import Comparison
@@ -282,49 +280,36 @@ def write_comparison(
         the resolved plans under ``plans/``.
     """
     target = Path(target)
-    n = 1
-    final = target
-    while final.exists():
-        n += 1
-        final = target.with_name(f"{target.name}-{n}")
-    try:
-        final.parent.mkdir(parents=True, exist_ok=True)
-        partial = Path(tempfile.mkdtemp(prefix=f".{final.name}.partial-", dir=final.parent))
-        partial.chmod(folder_mode())
-    except OSError as error:
-        raise MppsimError(f"could not create the folder {final}: {error}") from None
-    try:
-        comparison.table.to_csv(partial / "comparison.csv", index=False)
-        comparison.metrics.to_parquet(partial / "metrics.parquet", index=False)
-        (partial / "plans").mkdir()
-        names = []
-        for index, (plan, scenario) in enumerate(zip(comparison.plans, scenarios, strict=True)):
-            safe = "".join(c if c.isalnum() or c in "-_." else "_" for c in plan)
-            name = f"plans/{index + 1}_{safe}.yaml"
-            (partial / name).write_text(scenario_yaml(scenario), encoding="utf-8")
-            names.append(name)
-        manifest: dict[str, Any] = {
-            "mppsim": mppsim.__version__,
-            "python": platform.python_version(),
-            "numpy": np.__version__,
-            "pandas": pd.__version__,
-            "plans": list(comparison.plans),
-            "scenario_sha256": [scenario_hash(s) for s in scenarios],
-            "replications": comparison.replications,
-            "seed": comparison.seed,
-            "standard_min": comparison.standard_min,
-            "per_residents": comparison.per,
-            "difference": "paired per replication, against the first plan; 95% t interval",
-            "multiple_comparisons": comparison.correction,
-            "created": datetime.now().astimezone().isoformat(timespec="seconds"),
-            "files": [*COMPARISON_FILES, *names],
-        }
-        text = json.dumps(manifest, indent=2, allow_nan=False) + "\n"
-        (partial / "manifest.json").write_text(text, encoding="utf-8")
-        partial.rename(final)
-    except BaseException as error:
-        shutil.rmtree(partial, ignore_errors=True)
-        if isinstance(error, OSError):
-            raise MppsimError(f"could not write the folder {final}: {error}") from None
-        raise
-    return final
+    with PartialFolder(target, what="folder") as folder:
+        partial = folder.path
+        try:
+            comparison.table.to_csv(partial / "comparison.csv", index=False)
+            comparison.metrics.to_parquet(partial / "metrics.parquet", index=False)
+            (partial / "plans").mkdir()
+            names = []
+            for index, (plan, scenario) in enumerate(zip(comparison.plans, scenarios, strict=True)):
+                safe = "".join(c if c.isalnum() or c in "-_." else "_" for c in plan)
+                name = f"plans/{index + 1}_{safe}.yaml"
+                (partial / name).write_text(scenario_yaml(scenario), encoding="utf-8")
+                names.append(name)
+            manifest: dict[str, Any] = {
+                "mppsim": mppsim.__version__,
+                "python": platform.python_version(),
+                "numpy": np.__version__,
+                "pandas": pd.__version__,
+                "plans": list(comparison.plans),
+                "scenario_sha256": [scenario_hash(s) for s in scenarios],
+                "replications": comparison.replications,
+                "seed": comparison.seed,
+                "standard_min": comparison.standard_min,
+                "per_residents": comparison.per,
+                "difference": "paired per replication, against the first plan; 95% t interval",
+                "multiple_comparisons": comparison.correction,
+                "created": datetime.now().astimezone().isoformat(timespec="seconds"),
+                "files": [*COMPARISON_FILES, *names],
+            }
+            text = json.dumps(manifest, indent=2, allow_nan=False) + "\n"
+            (partial / "manifest.json").write_text(text, encoding="utf-8")
+        except OSError as error:
+            raise MppsimError(f"could not write the folder {target}: {error}") from None
+        return folder.commit()

@@ -29,6 +29,7 @@ import mppsim
 from mppsim.errors import MppsimError
 from mppsim.outdir import folder_mode
 from mppsim.results import scenario_hash, scenario_yaml
+from mppsim.resultsdir import free_name
 from mppsim.yamlwrite import dump_yaml
 
 if TYPE_CHECKING:
@@ -59,14 +60,6 @@ def design_fingerprint(design: SweepDesign, replications: int, seed: int) -> str
     }
     text = json.dumps(content, sort_keys=True, separators=(",", ":"))
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
-
-
-def _free_name(target: Path) -> Path:
-    candidate, n = target, 1
-    while candidate.exists():
-        n += 1
-        candidate = target.with_name(f"{target.name}-{n}")
-    return candidate
 
 
 class SweepFolder:
@@ -106,7 +99,7 @@ class SweepFolder:
                 )
             self.target = target
         else:
-            self.target = _free_name(target)
+            self.target = free_name(target)
             self.partial = self.partial_of(self.target)
             if self.partial.exists():
                 raise MppsimError(
@@ -208,7 +201,7 @@ class SweepFolder:
         shutil.rmtree(partial / PARTS)
         (partial / DESIGN).unlink()
         if self.target.exists():  # resumed, and the folder appeared meanwhile
-            self.target = _free_name(self.target)
+            self.target = free_name(self.target)
         partial.rename(self.target)
         return self.target
 

@@ -73,15 +73,7 @@ def agency_hours(agency: Agency, day: DayProfile) -> Hours:
     Hours
         Open, close and ticket cut-off, minutes since midnight.
     """
-    hours = agency.hours
-    open_ = hours.open if hours and hours.open is not None else day.open
-    close = hours.close if hours and hours.close is not None else day.close
-    cutoff = day.ticket_cutoff if day.ticket_cutoff is not None else day.close
-    if hours and hours.ticket_cutoff is not None:
-        cutoff = hours.ticket_cutoff
-    elif hours and hours.close is not None:
-        cutoff = min(cutoff, hours.close)
-    return Hours(open_, close, cutoff)
+    return Hours(*agency.hours_on(day))
 
 
 def _served_days(scenario: Scenario, agency: Agency) -> list[str]:

@@ -466,6 +466,23 @@ class Agency(_Model):
         raise_problems(problems)
         return self
 
+    def hours_on(self, day: DayProfile) -> tuple[float, float, float]:
+        """Return the agency's open, close and ticket cut-off on a day, minutes since midnight.
+
+        Its own value, else the building's; the cut-off defaults to the building's and is
+        never after the agency's own close. The model and the consistency checks both
+        resolve hours here.
+        """
+        hours = self.hours
+        open_ = hours.open if hours and hours.open is not None else day.open
+        close = hours.close if hours and hours.close is not None else day.close
+        cutoff = day.ticket_cutoff if day.ticket_cutoff is not None else day.close
+        if hours and hours.ticket_cutoff is not None:
+            cutoff = hours.ticket_cutoff
+        elif hours and hours.close is not None:
+            cutoff = min(cutoff, hours.close)
+        return open_, close, cutoff
+
     def counter_groups(self) -> dict[str, int]:
         """Return the counters as {group: count}; a plain count is one group 'counter'."""
         if isinstance(self.counters, int):
