@@ -176,18 +176,21 @@ def _file_text(path: str | os.PathLike[str]) -> tuple[str, str]:
     def fail(message: str, line: int | None = None) -> ScenarioError:
         return ScenarioError(source, [Issue("", line, message)])
 
+    def unreadable(exc: OSError) -> ScenarioError:
+        if isinstance(exc, IsADirectoryError):
+            return fail("this is a folder, not a scenario file")
+        if isinstance(exc, FileNotFoundError):
+            return fail("file not found; check the file name and the folder")
+        if isinstance(exc, PermissionError):
+            return fail("permission denied: this file cannot be read")
+        return fail(f"cannot read the file: {exc.strerror or exc}")
+
     try:
         # O_NONBLOCK: opening a FIFO must not wait for a writer; the type is checked on
         # the open file itself, so nothing can swap it in between.
         fd = os.open(source, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
-    except IsADirectoryError:
-        raise fail("this is a folder, not a scenario file") from None
-    except FileNotFoundError:
-        raise fail("file not found; check the file name and the folder") from None
-    except PermissionError:
-        raise fail("permission denied: this file cannot be read") from None
     except OSError as exc:
-        raise fail(f"cannot read the file: {exc.strerror or exc}") from None
+        raise unreadable(exc) from None
     try:
         mode = os.fstat(fd).st_mode
         if stat.S_ISDIR(mode):
@@ -206,12 +209,8 @@ def _file_text(path: str | os.PathLike[str]) -> tuple[str, str]:
         with os.fdopen(fd, "rb") as handle:
             fd = -1
             raw = handle.read(MAX_FILE_BYTES + 1)
-    except FileNotFoundError:
-        raise fail("file not found; check the file name and the folder") from None
-    except PermissionError:
-        raise fail("permission denied: this file cannot be read") from None
     except OSError as exc:
-        raise fail(f"cannot read the file: {exc.strerror or exc}") from None
+        raise unreadable(exc) from None
     finally:
         if fd >= 0:
             os.close(fd)
